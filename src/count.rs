@@ -1,0 +1,401 @@
+//! Counting: distinct persons (devices) per category, merged across threads
+//! (and, later, across machines).
+//!
+//! A `Counter` is exact (a set of 128-bit keyed hashes) up to a limit set far
+//! past every threshold, so every verdict is exact; past the limit it turns
+//! into a HyperLogLog sketch, bounded in memory whatever the number of
+//! persons, mergeable, and reported as an estimate with its error.
+
+use crate::category::{CATEGORY_COUNT, Category, CategorySet, IdClass};
+use crate::detect::{Engine, IdentityKind, RecordHits};
+use crate::identity::{IdHash, IdentityKey, IdentityMode};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The identities are already uniform hashes: hashing them again is waste.
+#[derive(Default)]
+pub struct IdHasher(u64);
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ b as u64 ^ (self.0 >> 56);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64 ^ (v >> 64) as u64;
+    }
+}
+pub type IdSet = HashSet<IdHash, BuildHasherDefault<IdHasher>>;
+
+/// Exact counts are kept at least this far: ten times the largest threshold.
+pub const DEFAULT_EXACT_LIMIT: usize = 1_000_000;
+
+const HLL_P: u32 = 14;
+const HLL_M: usize = 1 << HLL_P;
+
+#[derive(Clone)]
+pub struct Hll {
+    reg: Box<[u8; HLL_M]>,
+}
+
+impl Hll {
+    fn new() -> Hll {
+        Hll {
+            reg: Box::new([0; HLL_M]),
+        }
+    }
+    fn insert(&mut self, h: IdHash) {
+        let idx = (h >> (128 - HLL_P)) as usize;
+        let w = h as u64;
+        let rho = (w.leading_zeros() + 1).min(64 - HLL_P + 1) as u8;
+        if self.reg[idx] < rho {
+            self.reg[idx] = rho;
+        }
+    }
+    fn merge(&mut self, o: &Hll) {
+        for (a, b) in self.reg.iter_mut().zip(o.reg.iter()) {
+            *a = (*a).max(*b);
+        }
+    }
+    fn estimate(&self) -> f64 {
+        let m = HLL_M as f64;
+        let alpha = 0.7213 / (1.0 + 1.079 / m);
+        let mut sum = 0.0;
+        let mut zeros = 0;
+        for &r in self.reg.iter() {
+            sum += 2f64.powi(-(r as i32));
+            zeros += (r == 0) as usize;
+        }
+        let e = alpha * m * m / sum;
+        if e <= 2.5 * m && zeros > 0 {
+            m * (m / zeros as f64).ln()
+        } else {
+            e
+        }
+    }
+    /// One standard error of HyperLogLog with 2^14 registers.
+    pub fn relative_error() -> f64 {
+        1.04 / (HLL_M as f64).sqrt()
+    }
+}
+
+#[derive(Clone)]
+pub struct Counter {
+    exact: IdSet,
+    hll: Option<Hll>,
+    limit: usize,
+}
+
+impl Counter {
+    pub fn new(limit: usize) -> Counter {
+        Counter {
+            exact: IdSet::default(),
+            hll: None,
+            limit,
+        }
+    }
+
+    pub fn insert(&mut self, h: IdHash) {
+        match &mut self.hll {
+            Some(s) => s.insert(h),
+            None => {
+                self.exact.insert(h);
+                if self.exact.len() > self.limit {
+                    self.spill();
+                }
+            }
+        }
+    }
+
+    fn spill(&mut self) {
+        let mut s = Hll::new();
+        for &h in &self.exact {
+            s.insert(h);
+        }
+        self.exact = IdSet::default();
+        self.hll = Some(s);
+    }
+
+    pub fn merge(&mut self, mut o: Counter) {
+        match (&mut self.hll, o.hll.take()) {
+            (Some(a), Some(b)) => a.merge(&b),
+            (Some(a), None) => o.exact.iter().for_each(|&h| a.insert(h)),
+            (None, Some(mut b)) => {
+                self.exact.iter().for_each(|&h| b.insert(h));
+                self.exact = IdSet::default();
+                self.hll = Some(b);
+            }
+            (None, None) => {
+                if o.exact.len() > self.exact.len() {
+                    std::mem::swap(&mut self.exact, &mut o.exact);
+                }
+                self.exact.extend(o.exact);
+                if self.exact.len() > self.limit {
+                    self.spill();
+                }
+            }
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        match &self.hll {
+            Some(s) => s.estimate().round() as u64,
+            None => self.exact.len() as u64,
+        }
+    }
+
+    pub fn is_exact(&self) -> bool {
+        self.hll.is_none()
+    }
+}
+
+/// Per-thread results, merged at the end. Everything in it is order-free
+/// (sums, set unions, sorted lists) so the report does not depend on the
+/// thread count or the chunk size.
+#[derive(Clone)]
+pub struct Tally {
+    pub records: u64,
+    pub cats: Vec<Counter>,
+    pub union: Counter,
+    pub det_matches: Vec<u64>,
+    pub det_records: Vec<u64>,
+    pub gov_records: u64,
+    /// Records that counted as a person of their own (no identifier, or the
+    /// person key missing): the counts are then an upper bound.
+    pub own_identity_records: u64,
+    /// Records left out under `--us-persons infer`.
+    pub non_us_records: u64,
+}
+
+impl Tally {
+    pub fn new(detectors: usize, limit: usize) -> Tally {
+        Tally {
+            records: 0,
+            cats: (0..CATEGORY_COUNT).map(|_| Counter::new(limit)).collect(),
+            union: Counter::new(limit),
+            det_matches: vec![0; detectors],
+            det_records: vec![0; detectors],
+            gov_records: 0,
+            own_identity_records: 0,
+            non_us_records: 0,
+        }
+    }
+
+    pub fn merge(&mut self, o: Tally) {
+        self.records += o.records;
+        for (a, b) in self.cats.iter_mut().zip(o.cats) {
+            a.merge(b);
+        }
+        self.union.merge(o.union);
+        for (a, b) in self.det_matches.iter_mut().zip(&o.det_matches) {
+            *a += b;
+        }
+        for (a, b) in self.det_records.iter_mut().zip(&o.det_records) {
+            *a += b;
+        }
+        self.gov_records += o.gov_records;
+        self.own_identity_records += o.own_identity_records;
+        self.non_us_records += o.non_us_records;
+    }
+
+    /// Counts one person for one category directly (a genomic sample).
+    pub fn add_person(&mut self, cat: Category, id: IdHash) {
+        self.cats[cat.index()].insert(id);
+        self.union.insert(id);
+    }
+}
+
+/// `--us-persons` (SPEC 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsPolicy {
+    /// Every subject counts: the conservative reading.
+    Assume,
+    /// Count a subject only where the record carries U.S. evidence and names
+    /// no other country.
+    Infer,
+}
+
+/// Everything `finish_record` needs beyond the record.
+pub struct CountConfig {
+    pub key: IdentityKey,
+    pub person: IdentityMode,
+    pub device_key: Option<String>,
+    pub us: UsPolicy,
+    pub geofence: Option<crate::rules::geofence::Geofence>,
+}
+
+/// Turns what one record holds into category memberships and counts its
+/// person (device) in each: the covered-personal-identifier linkage rule of
+/// SPEC 3 is applied here, per record.
+pub fn finish_record(
+    eng: &Engine,
+    cfg: &CountConfig,
+    rec: &mut RecordHits,
+    file_id: &[u8],
+    offset: u64,
+    t: &mut Tally,
+) {
+    eng.finish_geo(rec);
+    t.records += 1;
+    if rec.hits.is_empty() {
+        return;
+    }
+    let mut m = rec.matched;
+    while m != 0 {
+        let d = m.trailing_zeros() as usize;
+        t.det_records[d] += 1;
+        m &= m - 1;
+    }
+    // Distinct detections: (detector, value digest). Two copies of one SSN
+    // in a record are one listed identifier, two SSNs are two.
+    let mut seen: Vec<(u8, u64)> = Vec::with_capacity(rec.hits.len());
+    let mut cats = CategorySet::default();
+    let mut listed: Vec<(u8, u64, IdClass)> = Vec::new();
+    let mut sensitive: Vec<(u8, u64)> = Vec::new();
+    let mut us_evidence = rec.us_evidence;
+    for h in &rec.hits {
+        t.det_matches[h.det as usize] += 1;
+        let dg = crate::detect::value_digest(rec.value(h));
+        if seen.contains(&(h.det, dg)) {
+            continue;
+        }
+        seen.push((h.det, dg));
+        let det = eng.detector(h.det as usize);
+        us_evidence |= det.us_evidence;
+        if let Some(c) = det.sensitive_category() {
+            cats.insert(c);
+            sensitive.push((h.det, dg));
+        }
+        if let Some(class) = det.class {
+            listed.push((h.det, dg, class));
+        }
+    }
+    let cpi = (listed.len() >= 2 && listed.iter().any(|l| l.2 != IdClass::Demographic))
+        || (!listed.is_empty()
+            && sensitive
+                .iter()
+                .any(|s| listed.len() >= 2 || (s.0, s.1) != (listed[0].0, listed[0].1)));
+    if cpi {
+        cats.insert(Category::CoveredPersonalIdentifiers);
+    }
+    if let Some(g) = &cfg.geofence
+        && rec.points.iter().any(|p| g.contains(p.lat, p.lon))
+    {
+        t.gov_records += 1;
+    }
+    if cats.is_empty() {
+        return;
+    }
+    if cfg.us == UsPolicy::Infer && (!us_evidence || rec.foreign_evidence) {
+        t.non_us_records += 1;
+        return;
+    }
+    let person = match &cfg.person {
+        IdentityMode::Key(_) => rec.person_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
+        IdentityMode::Auto => strongest(eng, rec, cfg, |_| true),
+    };
+    let person = person.unwrap_or_else(|| {
+        t.own_identity_records += 1;
+        cfg.key.own(file_id, offset)
+    });
+    for c in cats.iter() {
+        let id = if c.counts_devices() {
+            let dev = match &cfg.device_key {
+                Some(_) => rec.device_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
+                None => strongest(eng, rec, cfg, |k| k == IdentityKind::Device),
+            };
+            dev.unwrap_or(person)
+        } else {
+            person
+        };
+        t.cats[c.index()].insert(id);
+    }
+    t.union.insert(person);
+}
+
+/// The strongest identifier in a record (SPEC 5: SSN, then government ID,
+/// e-mail, phone, MAID/IMEI/MAC, card), first in record order on a tie.
+fn strongest(
+    eng: &Engine,
+    rec: &RecordHits,
+    cfg: &CountConfig,
+    kind: impl Fn(IdentityKind) -> bool,
+) -> Option<IdHash> {
+    let mut best: Option<(u8, usize)> = None;
+    for (i, h) in rec.hits.iter().enumerate() {
+        let d = eng.detector(h.det as usize);
+        if let Some(s) = d.strength
+            && kind(d.identity)
+            && best.is_none_or(|(bs, _)| s < bs)
+        {
+            best = Some((s, i));
+        }
+    }
+    best.map(|(_, i)| {
+        let h = &rec.hits[i];
+        let d = eng.detector(h.det as usize);
+        cfg.key.hash(d.id.as_bytes(), rec.value(h))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: u64, salt: u64) -> impl Iterator<Item = IdHash> {
+        let k = IdentityKey::default();
+        (0..n).map(move |i| k.hash(&salt.to_le_bytes(), &i.to_le_bytes()))
+    }
+
+    #[test]
+    fn exact_below_limit() {
+        let mut c = Counter::new(1000);
+        for h in ids(500, 0).chain(ids(500, 0)) {
+            c.insert(h);
+        }
+        assert!(c.is_exact());
+        assert_eq!(c.count(), 500);
+    }
+
+    #[test]
+    fn sketch_above_limit_is_close() {
+        let mut c = Counter::new(1000);
+        for h in ids(200_000, 1) {
+            c.insert(h);
+        }
+        assert!(!c.is_exact());
+        let err = (c.count() as f64 - 200_000.0).abs() / 200_000.0;
+        assert!(err < 4.0 * Hll::relative_error(), "err {err}");
+    }
+
+    #[test]
+    fn merge_is_order_free() {
+        let parts: Vec<Vec<IdHash>> = (0..4).map(|s| ids(700, s % 2).collect()).collect();
+        let build = |order: &[usize]| {
+            let mut acc = Counter::new(2000);
+            for &i in order {
+                let mut c = Counter::new(2000);
+                parts[i].iter().for_each(|&h| c.insert(h));
+                acc.merge(c);
+            }
+            acc
+        };
+        let a = build(&[0, 1, 2, 3]);
+        let b = build(&[3, 2, 1, 0]);
+        assert!(a.is_exact() && b.is_exact());
+        assert_eq!(a.count(), 1400);
+        assert_eq!(b.count(), 1400);
+        let mut big = Counter::new(2000);
+        for h in ids(5000, 9) {
+            big.insert(h);
+        }
+        let mut x = a.clone();
+        x.merge(big.clone());
+        let mut y = big;
+        y.merge(b);
+        assert_eq!(x.count(), y.count());
+    }
+}

@@ -1,0 +1,505 @@
+//! Detectors as data. `patterns/*.toml` says what each detector is (category,
+//! listed-identifier class, identity kind, context words, vetoes, examples);
+//! the code says only how each built-in matcher recognises a value. A rule
+//! amendment or a new context word is then a data change with its examples
+//! checked by `bulkscan patterns check`.
+
+use crate::category::{Category, IdClass};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The built-in recognisers. Each is a shape found by the lexer (with a
+/// validator) or a field recogniser that needs the column/key name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Matcher {
+    Ssn,
+    Itin,
+    Card,
+    Iban,
+    Email,
+    PhoneNanp,
+    Ipv4,
+    Ipv6,
+    Mac,
+    Imei,
+    Iccid,
+    AbaRouting,
+    /// A run of digits of a length range, meaningful only under context
+    /// (bank account, passport, driver's license, alien number...).
+    Digits,
+    /// An alphanumeric token of a length range under context (driver's
+    /// licenses, passports with a letter prefix, usernames...).
+    Token,
+    Uuid,
+    Mbi,
+    Npi,
+    Ndc,
+    Icd10,
+    GeoPair,
+    Geohash,
+    Nucleotide,
+    /// Any non-empty value in a field whose name says what it is.
+    Field,
+    /// A user-supplied regular expression (`--patterns DIR`).
+    Regex,
+}
+
+/// What a field recogniser accepts as a value, so an empty or placeholder
+/// cell in a `name` column is not a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueShape {
+    /// Non-empty and not a placeholder (NULL, N/A, -, ...).
+    #[default]
+    Any,
+    /// Has letters: a person's or a place's name.
+    Name,
+    /// A calendar date.
+    Date,
+    /// A 5-digit or ZIP+4 code.
+    Zip,
+    /// Has both a number and a word: a street address.
+    Address,
+    /// A number (integer or decimal).
+    Number,
+    /// A list of many numbers: an embedding vector or template.
+    Vector,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKind {
+    /// Identifies a person (SSN, email, ...).
+    Person,
+    /// Identifies a device (IMEI, MAID, MAC, ...): the unit of geolocation.
+    Device,
+    #[default]
+    None,
+}
+
+/// One example in a pattern file: free text, or a record of named fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub text: Option<String>,
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub fields: Option<Vec<[String; 2]>>,
+}
+
+impl Example {
+    pub fn describe(&self) -> String {
+        if let Some(t) = &self.text {
+            format!("text {t:?}")
+        } else if let (Some(f), Some(v)) = (&self.field, &self.value) {
+            format!("field {f:?} = {v:?}")
+        } else if let Some(fs) = &self.fields {
+            let parts: Vec<String> = fs.iter().map(|[k, v]| format!("{k}={v:?}")).collect();
+            format!("record {{{}}}", parts.join(", "))
+        } else {
+            "empty example".to_string()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDetector {
+    id: String,
+    name: String,
+    category: String,
+    class: Option<String>,
+    #[serde(default)]
+    identity: IdentityKind,
+    strength: Option<u8>,
+    #[serde(default)]
+    us_evidence: bool,
+    matcher: Matcher,
+    #[serde(default)]
+    value: ValueShape,
+    regex: Option<String>,
+    min_len: Option<usize>,
+    max_len: Option<usize>,
+    #[serde(default)]
+    context: Vec<String>,
+    #[serde(default)]
+    veto: Vec<String>,
+    #[serde(default)]
+    needs_context: bool,
+    reference: String,
+    explain: String,
+    #[serde(default)]
+    positive: Vec<Example>,
+    #[serde(default)]
+    negative: Vec<Example>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    detector: Vec<RawDetector>,
+}
+
+/// A detector ready to run.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    pub id: String,
+    pub name: String,
+    /// The category a detection counts toward. `covered_personal_identifiers`
+    /// for a detector that is only a listed identifier: it counts toward CPI
+    /// through the linkage rule of SPEC 3, never alone.
+    pub category: Category,
+    pub class: Option<IdClass>,
+    pub identity: IdentityKind,
+    /// Rank for automatic identity (SPEC 5): lower is stronger.
+    pub strength: Option<u8>,
+    /// Whether a detection is evidence that the subject is a U.S. person
+    /// (`--us-persons infer`).
+    pub us_evidence: bool,
+    pub matcher: Matcher,
+    pub value: ValueShape,
+    pub regex: Option<regex_lite_like::Pattern>,
+    pub min_len: usize,
+    pub max_len: usize,
+    /// Normalised context terms: column/key names and free-text keywords.
+    pub context: Vec<Vec<String>>,
+    pub veto: Vec<Vec<String>>,
+    pub needs_context: bool,
+    pub reference: String,
+    pub explain: String,
+    pub positive: Vec<Example>,
+    pub negative: Vec<Example>,
+    /// Where the detector came from (built-in file name or user path).
+    pub source: String,
+}
+
+impl Detector {
+    /// A detector whose category is not CPI contributes that category by
+    /// itself (a card number is personal financial data); a CPI detector is a
+    /// listed identifier only.
+    pub fn sensitive_category(&self) -> Option<Category> {
+        (self.category != Category::CoveredPersonalIdentifiers).then_some(self.category)
+    }
+}
+
+/// Pattern-file errors name the file and the detector, so a user's own
+/// pattern directory can be fixed without reading our source.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("{file}: detector {id:?}: {message}")]
+    Detector {
+        file: String,
+        id: String,
+        message: String,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The built-in pattern files, compiled into the binary so a copied binary
+/// needs no data directory.
+pub const BUILTIN_PATTERNS: &[(&str, &str)] = &[
+    (
+        "patterns/government.toml",
+        include_str!("../../patterns/government.toml"),
+    ),
+    (
+        "patterns/financial.toml",
+        include_str!("../../patterns/financial.toml"),
+    ),
+    (
+        "patterns/device_network.toml",
+        include_str!("../../patterns/device_network.toml"),
+    ),
+    (
+        "patterns/contact.toml",
+        include_str!("../../patterns/contact.toml"),
+    ),
+    (
+        "patterns/geolocation.toml",
+        include_str!("../../patterns/geolocation.toml"),
+    ),
+    (
+        "patterns/genomic.toml",
+        include_str!("../../patterns/genomic.toml"),
+    ),
+];
+
+pub const BUILTIN_THRESHOLDS: &str = include_str!("../../patterns/thresholds.toml");
+
+/// Splits a column name, key path segment or keyword into lowercase word
+/// tokens: `CustomerSSN` -> [customer, ssn], `social-security_no` ->
+/// [social, security, no], `ssn4` -> [ssn, 4]. Context matching compares
+/// token sequences, so `ssn` matches `customer_ssn` but not `lessons`.
+pub fn tokens(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphanumeric() {
+            let prev = if i > 0 { Some(chars[i - 1]) } else { None };
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                Some(p) if p.is_alphanumeric() => {
+                    (p.is_lowercase() && c.is_uppercase())
+                        || (p.is_alphabetic() != c.is_alphabetic())
+                        || (p.is_uppercase()
+                            && c.is_uppercase()
+                            && next.is_some_and(|n| n.is_lowercase()))
+                }
+                _ => false,
+            };
+            if boundary && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.extend(c.to_lowercase());
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether `needle` occurs as a contiguous token run in `hay`, also allowing
+/// the needle's tokens glued together (`dateofbirth` for `date of birth`).
+pub fn tokens_contain(hay: &[String], needle: &[String]) -> bool {
+    if needle.is_empty() || hay.is_empty() {
+        return false;
+    }
+    if hay.windows(needle.len()).any(|w| w == needle) {
+        return true;
+    }
+    if needle.len() > 1 {
+        let glued: String = needle.concat();
+        return hay.contains(&glued);
+    }
+    false
+}
+
+pub struct Catalog {
+    pub detectors: Vec<Detector>,
+}
+
+impl Catalog {
+    pub fn builtin() -> Result<Catalog, CatalogError> {
+        let mut detectors = Vec::new();
+        for (name, text) in BUILTIN_PATTERNS {
+            detectors.extend(parse_file(name, text)?);
+        }
+        let cat = Catalog { detectors };
+        cat.check_unique()?;
+        Ok(cat)
+    }
+
+    /// Adds a user's detectors from every `*.toml` file in `dir` (sorted by
+    /// name so the catalog order, and so the report, is stable).
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), CatalogError> {
+        let rd = std::fs::read_dir(dir).map_err(|e| CatalogError::Io {
+            path: dir.display().to_string(),
+            source: e,
+        })?;
+        let mut files: Vec<_> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| CatalogError::Io {
+                path: f.display().to_string(),
+                source: e,
+            })?;
+            let name = f.display().to_string();
+            self.detectors.extend(parse_file(&name, &text)?);
+        }
+        self.check_unique()
+    }
+
+    fn check_unique(&self) -> Result<(), CatalogError> {
+        let mut seen = std::collections::HashSet::new();
+        for d in &self.detectors {
+            if !seen.insert(d.id.as_str()) {
+                return Err(CatalogError::Detector {
+                    file: d.source.clone(),
+                    id: d.id.clone(),
+                    message: "duplicate detector id".into(),
+                });
+            }
+        }
+        if self.detectors.len() > crate::detect::MAX_DETECTORS {
+            return Err(CatalogError::Parse {
+                file: "patterns".into(),
+                message: format!(
+                    "at most {} detectors are supported",
+                    crate::detect::MAX_DETECTORS
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Detector> {
+        self.detectors.iter().find(|d| d.id == id)
+    }
+}
+
+fn parse_file(file: &str, text: &str) -> Result<Vec<Detector>, CatalogError> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| CatalogError::Parse {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    raw.detector.into_iter().map(|r| compile(file, r)).collect()
+}
+
+fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
+    let err = |m: String| CatalogError::Detector {
+        file: file.to_string(),
+        id: r.id.clone(),
+        message: m,
+    };
+    if r.id.is_empty()
+        || !r
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(err("id must be lowercase letters, digits and _".into()));
+    }
+    let category = Category::from_id(&r.category)
+        .ok_or_else(|| err(format!("unknown category {:?}", r.category)))?;
+    let class = match &r.class {
+        Some(c) => Some(
+            IdClass::from_letter(c)
+                .ok_or_else(|| err(format!("unknown listed-identifier class {c:?} (a-h)")))?,
+        ),
+        None => None,
+    };
+    if category == Category::CoveredPersonalIdentifiers && class.is_none() {
+        return Err(err(
+            "a covered_personal_identifiers detector needs a listed-identifier class".into(),
+        ));
+    }
+    let regex = match (&r.matcher, &r.regex) {
+        (Matcher::Regex, Some(p)) => Some(regex_lite_like::Pattern::new(p).map_err(err)?),
+        (Matcher::Regex, None) => return Err(err("matcher \"regex\" needs a regex".into())),
+        (_, Some(_)) => return Err(err("regex is only for matcher \"regex\"".into())),
+        _ => None,
+    };
+    let context_only = matches!(
+        r.matcher,
+        Matcher::Field | Matcher::Digits | Matcher::Token | Matcher::Geohash
+    );
+    if context_only && r.context.is_empty() {
+        return Err(err(format!(
+            "matcher {:?} needs context words (it has no shape of its own)",
+            r.matcher
+        )));
+    }
+    if r.positive.is_empty() || r.negative.is_empty() {
+        return Err(err(
+            "every detector needs positive and negative examples".into()
+        ));
+    }
+    Ok(Detector {
+        context: r.context.iter().map(|c| tokens(c)).collect(),
+        veto: r.veto.iter().map(|c| tokens(c)).collect(),
+        needs_context: r.needs_context || context_only,
+        min_len: r.min_len.unwrap_or(1),
+        max_len: r.max_len.unwrap_or(64),
+        id: r.id,
+        name: r.name,
+        category,
+        class,
+        identity: r.identity,
+        strength: r.strength,
+        us_evidence: r.us_evidence,
+        matcher: r.matcher,
+        value: r.value,
+        regex,
+        reference: r.reference,
+        explain: r.explain,
+        positive: r.positive,
+        negative: r.negative,
+        source: file.to_string(),
+    })
+}
+
+/// User regexes go through the `regex` engine only for user detectors; the
+/// built-in catalog never runs a regex per byte.
+pub mod regex_lite_like {
+    #[derive(Debug, Clone)]
+    pub struct Pattern(pub regex::bytes::Regex);
+    impl Pattern {
+        pub fn new(p: &str) -> Result<Pattern, String> {
+            regex::bytes::Regex::new(p)
+                .map(Pattern)
+                .map_err(|e| format!("bad regex: {e}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizer_splits_names() {
+        let t = |s: &str| tokens(s);
+        assert_eq!(t("CustomerSSN"), vec!["customer", "ssn"]);
+        assert_eq!(t("social-security_no"), vec!["social", "security", "no"]);
+        assert_eq!(t("ssn4"), vec!["ssn", "4"]);
+        assert_eq!(t("user.address.zip"), vec!["user", "address", "zip"]);
+        assert_eq!(t("dateOfBirth"), vec!["date", "of", "birth"]);
+        assert_eq!(t("IMEINumber"), vec!["imei", "number"]);
+        assert!(t("  ").is_empty());
+    }
+
+    #[test]
+    fn token_containment() {
+        let hay = tokens("customer_ssn_last4");
+        assert!(tokens_contain(&hay, &tokens("ssn")));
+        assert!(!tokens_contain(&tokens("lessons"), &tokens("ssn")));
+        assert!(tokens_contain(
+            &tokens("dateofbirth"),
+            &tokens("date of birth")
+        ));
+        assert!(!tokens_contain(&hay, &[]));
+    }
+
+    #[test]
+    fn builtin_catalog_loads() {
+        let c = Catalog::builtin().expect("builtin patterns parse");
+        assert!(c.get("us_ssn").is_some());
+        for d in &c.detectors {
+            assert!(!d.positive.is_empty() && !d.negative.is_empty(), "{}", d.id);
+        }
+    }
+
+    #[test]
+    fn bad_pattern_files_are_named() {
+        let e = parse_file("x.toml", "[[detector]]\nid = \"A\"").unwrap_err();
+        assert!(e.to_string().starts_with("x.toml"), "{e}");
+        let text = r#"
+[[detector]]
+id = "d"
+name = "n"
+category = "nope"
+matcher = "ssn"
+reference = "r"
+explain = "e"
+positive = [{ text = "1" }]
+negative = [{ text = "2" }]
+"#;
+        let e = parse_file("y.toml", text).unwrap_err().to_string();
+        assert!(e.contains("unknown category"), "{e}");
+    }
+}

@@ -1,0 +1,1114 @@
+//! The candidate pass: one walk over a value that groups bytes into tokens by
+//! shape and hands each token to the validators its shape allows.
+
+use super::validate as val;
+use super::{ColumnCtx, Coord, DetMask, Engine, Matcher, RecordHits, ValueShape, bit};
+use std::cell::RefCell;
+
+#[inline]
+fn is_alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+#[inline]
+fn is_digit(b: u8) -> bool {
+    b.is_ascii_digit()
+}
+
+thread_local! {
+    static KEYWORDS: RefCell<Vec<(usize, usize, DetMask)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Per-value state: the value, its column, and keyword hits computed only
+/// when some candidate needs context the column name does not give.
+struct Cx<'a> {
+    eng: &'a Engine,
+    col: &'a ColumnCtx,
+    v: &'a [u8],
+    kw_ready: bool,
+}
+
+impl<'a> Cx<'a> {
+    fn kw_near(&mut self, det: usize, s: usize, e: usize) -> bool {
+        if !self.kw_ready {
+            KEYWORDS.with(|k| self.eng.keyword_hits(self.v, &mut k.borrow_mut()));
+            self.kw_ready = true;
+        }
+        KEYWORDS.with(|k| {
+            k.borrow().iter().any(|&(ks, ke, m)| {
+                m & bit(det) != 0
+                    && ((ke <= s && s - ke <= super::WINDOW_BEFORE)
+                        || (ks >= e && ks - e <= super::WINDOW_AFTER))
+            })
+        })
+    }
+
+    fn has_ctx(&mut self, det: usize, s: usize, e: usize) -> bool {
+        self.col.pos & bit(det) != 0 || self.kw_near(det, s, e)
+    }
+
+    /// The first detector of matcher `m` that accepts a candidate at
+    /// `s..e`: not vetoed by the column, and with context if it (or this
+    /// particular form, `force_ctx`) needs it.
+    fn pick(&mut self, m: Matcher, s: usize, e: usize, force_ctx: bool) -> Option<usize> {
+        let eng = self.eng;
+        for &d in eng.dets(m) {
+            let d = d as usize;
+            if self.col.veto & bit(d) != 0 {
+                continue;
+            }
+            if (force_ctx || eng.needs_context(d)) && !self.has_ctx(d, s, e) {
+                continue;
+            }
+            return Some(d);
+        }
+        None
+    }
+}
+
+/// A run of digits with single separators, as lexed: `(555) 123-4567`,
+/// `4111 1111 1111 1111`, `536-22-1234`, `-74.0060`, `192.168.0.1`.
+struct Group {
+    digits: [u8; 40],
+    nd: usize,
+    /// Per run: digit count, first digit index, byte start, byte end.
+    runs: [(u8, u8, u32, u32); 16],
+    /// seps[k] is the separator before run k (k >= 1).
+    seps: [u8; 16],
+    nr: usize,
+    plus: bool,
+    paren: bool,
+    neg: bool,
+    start: usize,
+    overflow: bool,
+}
+
+const MAX_RUNS: usize = 16;
+
+fn lex_group(v: &[u8], i: usize) -> Option<(Group, usize)> {
+    let n = v.len();
+    let mut g = Group {
+        digits: [0; 40],
+        nd: 0,
+        runs: [(0, 0, 0, 0); 16],
+        seps: [0; 16],
+        nr: 0,
+        plus: false,
+        paren: false,
+        neg: false,
+        start: i,
+        overflow: false,
+    };
+    let mut j = i;
+    match v[j] {
+        b'+' => {
+            g.plus = true;
+            j += 1
+        }
+        b'(' => {
+            g.paren = true;
+            j += 1
+        }
+        b'-' => {
+            g.neg = true;
+            j += 1
+        }
+        _ => {}
+    }
+    loop {
+        let rs = j;
+        let d0 = g.nd;
+        while j < n && is_digit(v[j]) {
+            if g.nd < g.digits.len() {
+                g.digits[g.nd] = v[j];
+            } else {
+                g.overflow = true;
+            }
+            g.nd += 1;
+            j += 1;
+        }
+        if g.nr >= MAX_RUNS || j - rs > 40 {
+            g.overflow = true;
+        } else {
+            g.runs[g.nr] = ((j - rs) as u8, d0.min(40) as u8, rs as u32, j as u32);
+            g.nr += 1;
+        }
+        if j >= n {
+            break;
+        }
+        let c = v[j];
+        let next_digit = |k: usize| k < n && is_digit(v[k]);
+        let prev_sep = if g.nr > 1 { g.seps[g.nr - 1] } else { 0 };
+        let (sep, len) = if c == b')' && (g.paren || prev_sep == b'(') && g.nr <= 2 {
+            if j + 2 < n && v[j + 1] == b' ' && next_digit(j + 2) {
+                (b')', 2)
+            } else if next_digit(j + 1) {
+                (b')', 1)
+            } else {
+                break;
+            }
+        } else if c == b' ' && j + 2 < n && v[j + 1] == b'(' && next_digit(j + 2) && g.nr == 1 {
+            (b'(', 2)
+        } else if matches!(c, b'-' | b' ' | b'.' | b'/') && next_digit(j + 1) {
+            (c, 1)
+        } else {
+            break;
+        };
+        if g.nr < MAX_RUNS {
+            g.seps[g.nr] = sep;
+        }
+        j += len;
+    }
+    // A number glued to letters (`abc123`, `123abc`) is part of a word.
+    if j < n && is_alnum(v[j]) {
+        return None;
+    }
+    Some((g, j))
+}
+
+/// Digits of runs a..=b, and their run lengths and separators.
+struct Sub {
+    d: [u8; 40],
+    nd: usize,
+    lens: [u8; 16],
+    seps: [u8; 16],
+    nr: usize,
+    s: usize,
+    e: usize,
+    plus: bool,
+    paren: bool,
+    neg: bool,
+}
+
+impl Sub {
+    fn of(g: &Group, a: usize, b: usize) -> Sub {
+        let mut s = Sub {
+            d: [0; 40],
+            nd: 0,
+            lens: [0; 16],
+            seps: [0; 16],
+            nr: 0,
+            s: if a == 0 {
+                g.start
+            } else {
+                g.runs[a].2 as usize
+            },
+            e: g.runs[b].3 as usize,
+            plus: a == 0 && g.plus,
+            paren: a == 0 && g.paren,
+            neg: a == 0 && g.neg,
+        };
+        for k in a..=b {
+            let (len, off, _, _) = g.runs[k];
+            let (len, off) = (len as usize, off as usize);
+            let take = len.min(40 - s.nd).min(40usize.saturating_sub(off));
+            s.d[s.nd..s.nd + take].copy_from_slice(&g.digits[off..off + take]);
+            s.nd += take;
+            s.lens[s.nr] = len as u8;
+            if k > a {
+                s.seps[s.nr] = g.seps[k];
+            }
+            s.nr += 1;
+        }
+        s
+    }
+
+    fn digits(&self) -> &[u8] {
+        &self.d[..self.nd]
+    }
+
+    fn lens_are(&self, l: &[u8]) -> bool {
+        &self.lens[..self.nr] == l
+    }
+
+    /// All separators equal to one of `allowed` (and to each other).
+    fn uniform_sep(&self, allowed: &[u8]) -> bool {
+        if self.nr < 2 {
+            return true;
+        }
+        let s0 = self.seps[1];
+        allowed.contains(&s0) && self.seps[1..self.nr].iter().all(|&s| s == s0)
+    }
+
+    fn bare(&self) -> bool {
+        !self.plus && !self.paren && !self.neg
+    }
+}
+
+/// Walks a value once and records every validated detection in it.
+pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
+    let mut cx = Cx {
+        eng,
+        col,
+        v,
+        kw_ready: false,
+    };
+    let n = v.len();
+    // E-mail first: its local part may look like anything else.
+    let mut emails: Vec<(usize, usize)> = Vec::new();
+    if !eng.dets(Matcher::Email).is_empty() {
+        for at in memchr::memchr_iter(b'@', v) {
+            if emails.last().is_some_and(|&(_, e)| at < e) {
+                continue;
+            }
+            if let Some((s, e)) = email_at(v, at) {
+                emails.push((s, e));
+                if let Some(d) = cx.pick(Matcher::Email, s, e, false) {
+                    let mut buf = [0u8; 256];
+                    let lower = lower_into(&v[s..e], &mut buf);
+                    rec.push(d, lower);
+                }
+            }
+        }
+    }
+    let mut decimals: Vec<(Coord, usize, usize)> = Vec::new();
+    let mut ei = 0;
+    let mut i = 0;
+    while i < n {
+        while ei < emails.len() && emails[ei].1 <= i {
+            ei += 1;
+        }
+        if ei < emails.len() && emails[ei].0 <= i {
+            i = emails[ei].1;
+            continue;
+        }
+        let b = v[i];
+        let starts = is_alnum(b)
+            || (matches!(b, b'+' | b'(' | b'-') && i + 1 < n && is_digit(v[i + 1]))
+            || (b == b':' && i + 1 < n && v[i + 1] == b':');
+        if !starts || (i > 0 && is_alnum(v[i - 1])) {
+            i += 1;
+            continue;
+        }
+        i = token_at(&mut cx, i, rec, &mut decimals);
+    }
+    if decimals.len() >= 2 {
+        pair_decimals(&mut cx, &decimals, rec);
+    }
+    if eng.geo_pair_det().is_some()
+        && (memchr::memmem::find(v, "°".as_bytes()).is_some()
+            || (memchr::memchr(b'\'', v).is_some() && memchr::memchr(b'"', v).is_some()))
+    {
+        dms_pair(eng, v, rec);
+    }
+}
+
+fn token_at(
+    cx: &mut Cx<'_>,
+    i: usize,
+    rec: &mut RecordHits,
+    decimals: &mut Vec<(Coord, usize, usize)>,
+) -> usize {
+    let v = cx.v;
+    let n = v.len();
+    if let Some(e) = try_mac(cx, i, rec) {
+        return e;
+    }
+    if let Some(e) = try_uuid(cx, i, rec) {
+        return e;
+    }
+    if let Some(e) = try_ipv6(cx, i, rec) {
+        return e;
+    }
+    let b = v[i];
+    if (is_digit(b) || matches!(b, b'+' | b'(' | b'-'))
+        && let Some(e) = try_digits(cx, i, rec, decimals)
+    {
+        return e;
+    }
+    let mut wend = i;
+    while wend < n && is_alnum(v[wend]) {
+        wend += 1;
+    }
+    if wend == i {
+        return i + 1;
+    }
+    if b.is_ascii_uppercase()
+        && let Some(e) = try_iban(cx, i, rec)
+    {
+        return e;
+    }
+    try_word(cx, i, wend, rec);
+    wend
+}
+
+fn email_at(v: &[u8], at: usize) -> Option<(usize, usize)> {
+    let local = |b: u8| is_alnum(b) || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+    let domain = |b: u8| is_alnum(b) || matches!(b, b'.' | b'-');
+    let mut s = at;
+    while s > 0 && local(v[s - 1]) && at - s < 64 {
+        s -= 1;
+    }
+    while s < at && v[s] == b'.' {
+        s += 1;
+    }
+    let mut e = at + 1;
+    while e < v.len() && domain(v[e]) && e - at < 256 {
+        e += 1;
+    }
+    while e > at + 1 && matches!(v[e - 1], b'.' | b'-') {
+        e -= 1;
+    }
+    if s == at || e <= at + 1 {
+        return None;
+    }
+    val::email_valid(&v[s..e]).then_some((s, e))
+}
+
+fn lower_into<'b>(v: &[u8], buf: &'b mut [u8; 256]) -> &'b [u8] {
+    let n = v.len().min(256);
+    for (o, &c) in buf.iter_mut().zip(&v[..n]) {
+        *o = c.to_ascii_lowercase();
+    }
+    &buf[..n]
+}
+
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+fn try_mac(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
+    let v = cx.v;
+    let n = v.len();
+    let (len, ok) = if i + 17 <= n && matches!(v[i + 2], b':' | b'-') {
+        let sep = v[i + 2];
+        let ok = (0..6).all(|k| is_hex(v[i + 3 * k]) && is_hex(v[i + 3 * k + 1]))
+            && (1..6).all(|k| v[i + 3 * k - 1] == sep);
+        (17, ok)
+    } else if i + 14 <= n && v[i + 4] == b'.' && v[i + 9] == b'.' {
+        let ok = (0..14).all(|k| k == 4 || k == 9 || is_hex(v[i + k]));
+        (14, ok)
+    } else {
+        return None;
+    };
+    let e = i + len;
+    if !ok || (e < n && (is_alnum(v[e]) || matches!(v[e], b':' | b'-'))) {
+        return None;
+    }
+    if !val::mac_valid(&v[i..e]) {
+        return Some(e);
+    }
+    if let Some(d) = cx.pick(Matcher::Mac, i, e, false) {
+        let mut buf = [0u8; 17];
+        let mut k = 0;
+        for &c in &v[i..e] {
+            if is_hex(c) {
+                if k > 0 && k % 3 == 2 {
+                    buf[k] = b':';
+                    k += 1;
+                }
+                buf[k] = c.to_ascii_lowercase();
+                k += 1;
+            }
+        }
+        rec.push(d, &buf[..k]);
+    }
+    Some(e)
+}
+
+fn try_uuid(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
+    let v = cx.v;
+    let e = i + 36;
+    if e > v.len() || v[i + 8] != b'-' {
+        return None;
+    }
+    let ok = (0..36).all(|k| {
+        if matches!(k, 8 | 13 | 18 | 23) {
+            v[i + k] == b'-'
+        } else {
+            is_hex(v[i + k])
+        }
+    });
+    if !ok || (e < v.len() && (is_alnum(v[e]) || v[e] == b'-')) {
+        return None;
+    }
+    // The all-zero id is what iOS returns when tracking is refused: it
+    // names no device.
+    if v[i..e].iter().all(|&c| c == b'0' || c == b'-') {
+        return Some(e);
+    }
+    if let Some(d) = cx.pick(Matcher::Uuid, i, e, false) {
+        let mut buf = [0u8; 256];
+        let lower = lower_into(&v[i..e], &mut buf);
+        rec.push(d, lower);
+    }
+    Some(e)
+}
+
+fn try_ipv6(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
+    let v = cx.v;
+    let n = v.len();
+    if i > 0 && (v[i - 1] == b':' || is_hex(v[i - 1])) {
+        return None;
+    }
+    let mut e = i;
+    let mut colons = 0;
+    while e < n && (is_hex(v[e]) || v[e] == b':' || v[e] == b'.') && e - i < 45 {
+        colons += (v[e] == b':') as usize;
+        e += 1;
+    }
+    if colons < 2 {
+        return None;
+    }
+    while e > i && v[e - 1] == b'.' {
+        e -= 1;
+    }
+    if e < n && is_alnum(v[e]) {
+        return None;
+    }
+    if !val::ipv6_valid(&v[i..e]) {
+        // A colon run that is no address (`2001:db8:::1`, `12:30:45`) is
+        // consumed whole, so its tail is not mistaken for `::1`.
+        return Some(e);
+    }
+    if let Some(d) = cx.pick(Matcher::Ipv6, i, e, false) {
+        let mut buf = [0u8; 256];
+        let lower = lower_into(&v[i..e], &mut buf);
+        rec.push(d, lower);
+    }
+    Some(e)
+}
+
+fn try_iban(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
+    let v = cx.v;
+    let n = v.len();
+    if i + 15 > n
+        || !v[i + 1].is_ascii_uppercase()
+        || !is_digit(v[i + 2])
+        || !is_digit(v[i + 3])
+        || cx.eng.dets(Matcher::Iban).is_empty()
+    {
+        return None;
+    }
+    // Collect groups: the compact form, or print form in groups of four.
+    let mut buf = [0u8; 34];
+    let mut len = 0;
+    let mut ends: [(usize, usize); 10] = [(0, 0); 10];
+    let mut ng = 0;
+    let mut j = i;
+    loop {
+        let gs = j;
+        while j < n && is_alnum(v[j]) && len < 34 {
+            buf[len] = v[j].to_ascii_uppercase();
+            len += 1;
+            j += 1;
+        }
+        if j < n && is_alnum(v[j]) {
+            return None;
+        }
+        if ng < ends.len() {
+            ends[ng] = (j, len);
+            ng += 1;
+        }
+        if j - gs == 4 && j + 1 < n && v[j] == b' ' && is_alnum(v[j + 1]) && len < 34 {
+            j += 1;
+            continue;
+        }
+        break;
+    }
+    for k in (0..ng).rev() {
+        let (e, l) = ends[k];
+        if l >= 15 && val::iban_valid(&buf[..l]) {
+            if let Some(d) = cx.pick(Matcher::Iban, i, e, false) {
+                rec.push(d, &buf[..l]);
+            }
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// Letter-led or mixed tokens: nucleotide runs, Medicare ids, tokens under
+/// keyword context.
+fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) {
+    let v = cx.v;
+    let w = &v[i..wend];
+    // Nucleotide sequence: long runs of A/C/G/T/N, not words.
+    for &d in cx.eng.dets(Matcher::Nucleotide) {
+        let det = cx.eng.detector(d as usize);
+        if w.len() >= det.min_len.max(20) && is_nucleotide_run(w) {
+            if let Some(d) = cx.pick(Matcher::Nucleotide, i, wend, false) {
+                // A digest, not the read: the read itself is never kept.
+                let h = fnv(w);
+                rec.push(d, &h.to_le_bytes());
+            }
+            return;
+        }
+    }
+    if !cx.eng.dets(Matcher::Mbi).is_empty() {
+        let n = v.len();
+        let mut buf = [0u8; 11];
+        let cand = if w.len() == 11 {
+            Some((w, wend))
+        } else if w.len() == 4
+            && wend + 9 <= n
+            && v[wend] == b'-'
+            && v[wend + 4] == b'-'
+            && (1..4).all(|k| is_alnum(v[wend + k]))
+            && (5..9).all(|k| is_alnum(v[wend + k]))
+            && (wend + 9 == n || !is_alnum(v[wend + 9]))
+        {
+            buf[..4].copy_from_slice(w);
+            buf[4..7].copy_from_slice(&v[wend + 1..wend + 4]);
+            buf[7..11].copy_from_slice(&v[wend + 5..wend + 9]);
+            Some((&buf[..], wend + 9))
+        } else {
+            None
+        };
+        if let Some((m, e)) = cand
+            && val::mbi_valid(m)
+            && let Some(d) = cx.pick(Matcher::Mbi, i, e, false)
+        {
+            let mut up = [0u8; 11];
+            for (o, c) in up.iter_mut().zip(m) {
+                *o = c.to_ascii_uppercase();
+            }
+            rec.push(d, &up);
+        }
+    }
+    // Alphanumeric ids under keyword context in free text (a passport
+    // `A12345678` after "passport"). Column context is handled per field.
+    if w.iter().any(|b| b.is_ascii_digit()) {
+        for &d in cx.eng.dets(Matcher::Token) {
+            let d = d as usize;
+            let det = cx.eng.detector(d);
+            if cx.col.pos & bit(d) != 0 || cx.col.veto & bit(d) != 0 {
+                continue;
+            }
+            if w.len() >= det.min_len && w.len() <= det.max_len && cx.kw_near(d, i, wend) {
+                rec.push(d, w);
+                break;
+            }
+        }
+    }
+}
+
+fn is_nucleotide_run(w: &[u8]) -> bool {
+    let mut seen = 0u8;
+    for &c in w {
+        seen |= match c {
+            b'A' | b'a' => 1,
+            b'C' | b'c' => 2,
+            b'G' | b'g' => 4,
+            b'T' | b't' => 8,
+            b'N' | b'n' => 0,
+            _ => return false,
+        };
+    }
+    seen.count_ones() >= 2
+}
+
+pub(crate) fn fnv(w: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &c in w {
+        h ^= c.to_ascii_uppercase() as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+fn try_digits(
+    cx: &mut Cx<'_>,
+    i: usize,
+    rec: &mut RecordHits,
+    decimals: &mut Vec<(Coord, usize, usize)>,
+) -> Option<usize> {
+    let (g, end) = lex_group(cx.v, i)?;
+    if g.nd == 0 {
+        return None;
+    }
+    if g.overflow {
+        return Some(end);
+    }
+    if interpret(cx, &g, 0, g.nr - 1, rec, decimals) {
+        return Some(end);
+    }
+    // A group that means nothing whole may hold several values side by side
+    // ("amount 12 4111 1111 1111 1111"): retry spans split at spaces.
+    if g.nr > 1 {
+        let mut a = 0;
+        while a < g.nr {
+            let mut found = false;
+            if a == 0 || g.seps[a] == b' ' {
+                for b in (a..g.nr).rev() {
+                    if a == 0 && b == g.nr - 1 {
+                        continue;
+                    }
+                    if b + 1 < g.nr && g.seps[b + 1] != b' ' {
+                        continue;
+                    }
+                    if interpret(cx, &g, a, b, rec, decimals) {
+                        a = b + 1;
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            if !found {
+                a += 1;
+            }
+        }
+    }
+    Some(end)
+}
+
+/// Decides what a digit group is. Order matters where shapes overlap: an
+/// IMEI under device context before a card, a formatted SSN before a phone,
+/// and never two detections for one token.
+fn interpret(
+    cx: &mut Cx<'_>,
+    g: &Group,
+    a: usize,
+    b: usize,
+    rec: &mut RecordHits,
+    decimals: &mut Vec<(Coord, usize, usize)>,
+) -> bool {
+    let s = Sub::of(g, a, b);
+    let d = s.digits();
+    let (st, en) = (s.s, s.e);
+    let nd = s.nd;
+    let imei_form =
+        nd == 15 && s.bare() && (s.nr == 1 || (s.lens_are(&[2, 6, 6, 1]) && s.uniform_sep(b"- ")));
+    if imei_form && val::imei_valid(d) {
+        let formatted = s.nr == 4;
+        if let Some(det) = cx.pick(Matcher::Imei, st, en, !formatted) {
+            rec.push(det, d);
+            return true;
+        }
+    }
+    if (19..=20).contains(&nd)
+        && s.bare()
+        && s.uniform_sep(b" -")
+        && d.starts_with(b"89")
+        && val::iccid_valid(d)
+        && let Some(det) = cx.pick(Matcher::Iccid, st, en, false)
+    {
+        rec.push(det, d);
+        return true;
+    }
+    if s.lens_are(&[3, 2, 4]) && s.bare() && s.uniform_sep(b"- ") {
+        if val::itin_valid(d) {
+            if let Some(det) = cx.pick(Matcher::Itin, st, en, false) {
+                rec.push(det, d);
+                return true;
+            }
+        } else if val::ssn_valid(d)
+            && let Some(det) = cx.pick(Matcher::Ssn, st, en, false)
+        {
+            rec.push(det, d);
+            return true;
+        }
+    }
+    if (12..=19).contains(&nd)
+        && s.bare()
+        && (s.nr == 1 || (s.uniform_sep(b" -") && s.lens[..s.nr].iter().all(|&l| l >= 3)))
+        && val::card_valid(d)
+        && let Some(det) = cx.pick(Matcher::Card, st, en, false)
+    {
+        rec.push(det, d);
+        return true;
+    }
+    if let Some((phone, formatted)) = phone_digits(&s)
+        && val::nanp_valid(phone)
+        && let Some(det) = cx.pick(Matcher::PhoneNanp, st, en, !formatted)
+    {
+        rec.push(det, phone);
+        return true;
+    }
+    if nd == 9 && s.nr == 1 && s.bare() {
+        // Bare nine digits: only context tells an SSN from an ITIN, a
+        // routing number or an order number.
+        if val::itin_valid(d)
+            && let Some(det) = cx.pick(Matcher::Itin, st, en, true)
+        {
+            rec.push(det, d);
+            return true;
+        }
+        if val::ssn_valid(d)
+            && let Some(det) = cx.pick(Matcher::Ssn, st, en, true)
+        {
+            rec.push(det, d);
+            return true;
+        }
+        if val::aba_valid(d)
+            && let Some(det) = cx.pick(Matcher::AbaRouting, st, en, true)
+        {
+            rec.push(det, d);
+            return true;
+        }
+    }
+    if s.nr == 4 && s.bare() && s.uniform_sep(b".") && s.lens[..4].iter().all(|&l| l <= 3) {
+        if val::ipv4_valid(&cx.v[st..en])
+            && let Some(det) = cx.pick(Matcher::Ipv4, st, en, false)
+        {
+            rec.push(det, &cx.v[st..en]);
+            return true;
+        }
+        return false;
+    }
+    if s.bare()
+        && s.uniform_sep(b"-")
+        && (s.lens_are(&[4, 4, 2]) || s.lens_are(&[5, 3, 2]) || s.lens_are(&[5, 4, 1]))
+        && val::ndc_shape(&cx.v[st..en])
+        && let Some(det) = cx.pick(Matcher::Ndc, st, en, true)
+    {
+        rec.push(det, d);
+        return true;
+    }
+    if nd == 10
+        && s.nr == 1
+        && s.bare()
+        && val::npi_valid(d)
+        && let Some(det) = cx.pick(Matcher::Npi, st, en, true)
+    {
+        rec.push(det, d);
+        return true;
+    }
+    if s.nr == 2 && s.seps[1] == b'.' && !s.plus && !s.paren {
+        if let Some(dec) = val::parse_decimal_degree(&cx.v[st..en]) {
+            decimals.push((
+                Coord {
+                    value: dec.value,
+                    decimals: dec.decimals,
+                },
+                st,
+                en,
+            ));
+        }
+        return false;
+    }
+    // Digit ids under a keyword in free text (a column name is handled per
+    // field): "account number 000123456789".
+    if s.bare() && (s.nr == 1 || s.uniform_sep(b"- ")) {
+        for &det in cx.eng.dets(Matcher::Digits) {
+            let det = det as usize;
+            let dd = cx.eng.detector(det);
+            if cx.col.pos & bit(det) != 0 || cx.col.veto & bit(det) != 0 {
+                continue;
+            }
+            if nd >= dd.min_len && nd <= dd.max_len && cx.kw_near(det, st, en) {
+                rec.push(det, d);
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The ten NANP digits of a phone-shaped group, and whether its format alone
+/// says "phone" (a bare ten-digit run needs context).
+fn phone_digits(s: &Sub) -> Option<(&[u8], bool)> {
+    let d = s.digits();
+    if s.neg {
+        return None;
+    }
+    let seps = &s.seps[1..s.nr.max(1)];
+    match (s.nd, s.nr) {
+        (10, 3) if s.lens_are(&[3, 3, 4]) => {
+            let ok = if s.paren {
+                seps[0] == b')' && matches!(seps[1], b'-' | b' ' | b'.')
+            } else {
+                !s.plus && s.uniform_sep(b"-. ")
+            };
+            ok.then_some((d, true))
+        }
+        (11, 4) if s.lens_are(&[1, 3, 3, 4]) && d[0] == b'1' => {
+            let ok = s.uniform_sep(b"-. ")
+                || (seps[0] == b'(' && seps[1] == b')' && matches!(seps[2], b'-' | b' ' | b'.'));
+            ok.then_some((&d[1..], true))
+        }
+        (11, 1) if d[0] == b'1' => Some((&d[1..], s.plus)),
+        (10, 1) if !s.plus && !s.paren => Some((d, false)),
+        _ => None,
+    }
+}
+
+/// Pairs consecutive decimals in one value into a coordinate: under a
+/// location column or a location keyword only, so `ratio=0.29,0.09` is not a
+/// place.
+fn pair_decimals(cx: &mut Cx<'_>, decs: &[(Coord, usize, usize)], rec: &mut RecordHits) {
+    let Some(geo) = cx.eng.geo_pair_det() else {
+        return;
+    };
+    let order = match cx.col.geo {
+        super::GeoRole::PairLonLat => Some(false),
+        super::GeoRole::PairLatLon => Some(true),
+        _ => None,
+    };
+    let mut k = 0;
+    while k + 1 < decs.len() {
+        let (c1, s1, e1) = decs[k];
+        let (c2, s2, e2) = decs[k + 1];
+        let gap = &cx.v[e1..s2];
+        let tight = gap.len() <= 12 && !gap.iter().any(|b| b.is_ascii_digit());
+        if tight {
+            let lat_first = match order {
+                Some(o) => Some(o),
+                None => cx.has_ctx(geo, s1, e2).then_some(true),
+            };
+            if let Some(lat_first) = lat_first {
+                let (la, lo) = if lat_first { (c1, c2) } else { (c2, c1) };
+                cx.eng.geo_point(la, lo, rec);
+                k += 2;
+                continue;
+            }
+        }
+        k += 1;
+    }
+}
+
+/// A degrees-minutes-seconds pair: `40°26'46"N 79°58'56"W`. The format is
+/// distinctive enough to need no keyword.
+fn dms_pair(eng: &Engine, v: &[u8], rec: &mut RecordHits) {
+    let hemi = |set: &[u8], from: usize| -> Option<usize> {
+        (from..v.len()).find(|&k| {
+            set.contains(&v[k])
+                && k > 0
+                && (is_digit(v[k - 1]) || matches!(v[k - 1], b'"' | b'\'' | b' ' | 0xB0))
+                && (k + 1 == v.len() || !v[k + 1].is_ascii_alphabetic())
+        })
+    };
+    let Some(ns) = hemi(b"NSns", 0) else { return };
+    let Some(ew) = hemi(b"EWew", ns + 1) else {
+        return;
+    };
+    let lat_start = v[..ns]
+        .iter()
+        .rposition(|b| !(is_digit(*b) || b" .'\"dms".contains(b) || *b == 0xC2 || *b == 0xB0))
+        .map_or(0, |p| p + 1);
+    let (Some((lat, lat_cell)), Some((lon, lon_cell))) = (
+        val::parse_dms(trim_sep(&v[lat_start..=ns])),
+        val::parse_dms(trim_sep(&v[ns + 1..=ew])),
+    ) else {
+        return;
+    };
+    if !val::lat_valid(lat) || !val::lon_valid(lon) {
+        return;
+    }
+    if crate::identity::us_territory(lat, lon) {
+        rec.us_evidence = true;
+    }
+    let ns_m = lat_cell * 111_320.0;
+    let ew_m = lon_cell * 111_320.0 * lat.to_radians().cos();
+    if ns_m.max(ew_m) <= 1000.0 {
+        eng.push_point(super::Point { lat, lon }, rec);
+    }
+}
+
+fn trim_sep(v: &[u8]) -> &[u8] {
+    let v = super::trim(v);
+    let s = v
+        .iter()
+        .position(|b| !matches!(b, b',' | b';' | b'/'))
+        .unwrap_or(v.len());
+    super::trim(&v[s..])
+}
+
+/// A field recogniser: the column name said what the value is; the value
+/// must only look like one.
+pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordHits) {
+    let det = eng.detector(d);
+    match det.matcher {
+        Matcher::Digits => {
+            let mut buf = [0u8; 64];
+            let mut n = 0;
+            for &c in v {
+                if is_digit(c) {
+                    if n == buf.len() {
+                        return;
+                    }
+                    buf[n] = c;
+                    n += 1;
+                } else if !matches!(c, b'-' | b' ') {
+                    return;
+                }
+            }
+            if n >= det.min_len && n <= det.max_len && !buf[..n].iter().all(|&c| c == b'0') {
+                rec.push(d, &buf[..n]);
+            }
+        }
+        Matcher::Token
+            if v.len() >= det.min_len
+                && v.len() <= det.max_len
+                && v.iter()
+                    .all(|&c| is_alnum(c) || matches!(c, b'-' | b'_' | b'.' | b'@'))
+                && shape_ok(det.value, v) =>
+        {
+            rec.push(d, v);
+        }
+        Matcher::Geohash if v.len() >= det.min_len.max(1) => {
+            let mut lower = [0u8; 256];
+            let l = lower_into(v, &mut lower);
+            if let Some((nsm, ewm)) = val::geohash_cell_m(l)
+                && nsm.max(ewm) <= 1000.0
+            {
+                rec.push(d, l);
+            }
+        }
+        Matcher::Field if shape_ok(det.value, v) => {
+            let mut lower = [0u8; 256];
+            let l = lower_into(v, &mut lower);
+            rec.push(d, l);
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn regex_detector(
+    eng: &Engine,
+    col: &ColumnCtx,
+    d: usize,
+    v: &[u8],
+    rec: &mut RecordHits,
+) {
+    let det = eng.detector(d);
+    let Some(re) = &det.regex else { return };
+    let mut cx = Cx {
+        eng,
+        col,
+        v,
+        kw_ready: false,
+    };
+    if col.veto & bit(d) != 0 {
+        return;
+    }
+    for m in re.0.find_iter(v) {
+        if det.needs_context && !cx.has_ctx(d, m.start(), m.end()) {
+            continue;
+        }
+        rec.push(d, m.as_bytes());
+    }
+}
+
+pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
+    match shape {
+        ValueShape::Any => true,
+        ValueShape::Name => {
+            v.len() <= 120
+                && v.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+                && v.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+                && !v.contains(&b'@')
+        }
+        ValueShape::Date => parse_date(v).is_some(),
+        ValueShape::Zip => val::zip_shape(v),
+        ValueShape::Address => {
+            v.len() >= 5
+                && v.iter().any(|b| b.is_ascii_digit())
+                && v.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2
+        }
+        ValueShape::Number => val::parse_decimal_degree(v).is_some(),
+        ValueShape::Vector => {
+            let mut count = 0;
+            for part in v.split(|b| matches!(b, b',' | b';' | b' ' | b'[' | b']' | b'\t')) {
+                if part.is_empty() {
+                    continue;
+                }
+                let is_num = part
+                    .iter()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+                    && part.iter().any(|b| b.is_ascii_digit());
+                if !is_num {
+                    return false;
+                }
+                count += 1;
+            }
+            count >= 16
+        }
+    }
+}
+
+/// A calendar date in the forms data sets use: ISO `1980-03-12` (with a
+/// time after it), U.S. `03/12/1980`, compact `19800312`, and month names
+/// (`12 Mar 1980`, `March 12, 1980`). Returns (year, month, day).
+pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
+    let v = super::trim(v);
+    let v = match v.iter().position(|&b| b == b'T' || b == b' ') {
+        Some(p)
+            if p >= 8
+                && v[..p]
+                    .iter()
+                    .all(|b| b.is_ascii_digit() || b"-/.".contains(b)) =>
+        {
+            &v[..p]
+        }
+        _ => v,
+    };
+    let mut nums: [u32; 3] = [0; 3];
+    let mut lens: [usize; 3] = [0; 3];
+    let mut nn = 0;
+    let mut month_name = 0u32;
+    let mut i = 0;
+    while i < v.len() {
+        let c = v[i];
+        if c.is_ascii_digit() {
+            let s = i;
+            let mut x: u32 = 0;
+            while i < v.len() && v[i].is_ascii_digit() {
+                x = x.saturating_mul(10).saturating_add((v[i] - b'0') as u32);
+                i += 1;
+            }
+            if nn == 3 {
+                return None;
+            }
+            nums[nn] = x;
+            lens[nn] = i - s;
+            nn += 1;
+        } else if c.is_ascii_alphabetic() {
+            let s = i;
+            while i < v.len() && v[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let w = &v[s..i];
+            const M: [&str; 12] = [
+                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+            ];
+            let m = M
+                .iter()
+                .position(|m| w.len() >= 3 && w[..3].eq_ignore_ascii_case(m.as_bytes()))?;
+            if month_name != 0 {
+                return None;
+            }
+            month_name = m as u32 + 1;
+        } else if matches!(c, b'-' | b'/' | b'.' | b',' | b' ') {
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    let ok = |y: u32, m: u32, d: u32| {
+        (1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
+    };
+    let (y, m, d) = if month_name != 0 {
+        if nn != 2 {
+            return None;
+        }
+        let (a, b) = (nums[0], nums[1]);
+        if lens[1] == 4 {
+            (b, month_name, a)
+        } else if lens[0] == 4 {
+            (a, month_name, b)
+        } else {
+            return None;
+        }
+    } else if nn == 1 && lens[0] == 8 {
+        let x = nums[0];
+        (x / 10000, (x / 100) % 100, x % 100)
+    } else if nn == 3 {
+        if lens[0] == 4 {
+            (nums[0], nums[1], nums[2])
+        } else if lens[2] == 4 {
+            // U.S. order first; a day-first date whose day exceeds 12 also
+            // parses.
+            if nums[0] <= 12 {
+                (nums[2], nums[0], nums[1])
+            } else {
+                (nums[2], nums[1], nums[0])
+            }
+        } else {
+            return None;
+        }
+    } else {
+        return None;
+    };
+    ok(y, m, d).then_some((y, m, d))
+}

@@ -1,0 +1,610 @@
+//! Detection: from a field's bytes (and the name of its column or key) to
+//! validated detections.
+//!
+//! The hot path never runs a regex per detector. A value is lexed once:
+//! `@` positions (found with memchr) seed e-mail candidates, and a single
+//! left-to-right walk groups digits, hex and letters into candidate tokens
+//! whose shape picks the validators to try (Luhn, SSA rules, mod-97, NANP,
+//! ...). Context (the column name, the JSON key path, or a keyword window in
+//! free text, found with one Aho-Corasick pass only when a candidate needs
+//! it) decides what shape alone cannot: a bare 9-digit number is an SSN only
+//! under SSN context, and never under an `order_id` or `routing` veto.
+
+pub mod catalog;
+pub mod check;
+mod lex;
+pub mod validate;
+
+use crate::category::{Category, IdClass};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+pub use catalog::{Catalog, Detector, IdentityKind, Matcher, ValueShape};
+
+/// Detector sets are bitmasks so a column's context is two words.
+pub const MAX_DETECTORS: usize = 128;
+pub type DetMask = u128;
+
+pub fn bit(det: usize) -> DetMask {
+    1u128 << det
+}
+
+/// Geolocation role of a column or key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GeoRole {
+    #[default]
+    None,
+    Lat,
+    Lon,
+    /// A value holding both, latitude first (`location`, `latlng`, `gps`).
+    PairLatLon,
+    /// A value holding both, longitude first (GeoJSON `coordinates`,
+    /// `lnglat`).
+    PairLonLat,
+}
+
+/// What a column says about the subject's country (`--us-persons infer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UsRole {
+    #[default]
+    None,
+    Country,
+    State,
+    Zip,
+}
+
+/// Everything the name of a column (CSV header, JSON key path) tells the
+/// detectors, computed once per column, not once per value.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnCtx {
+    /// Detectors the name supports as context.
+    pub pos: DetMask,
+    /// Detectors the name vetoes (`order_id` is not SSN context).
+    pub veto: DetMask,
+    /// Field recognisers that apply to every value of this column.
+    pub fields: Vec<u8>,
+    pub geo: GeoRole,
+    pub us: UsRole,
+    pub person_key: bool,
+    pub device_key: bool,
+}
+
+impl ColumnCtx {
+    /// A free-text field: no name, context comes from keywords only.
+    pub fn text() -> ColumnCtx {
+        ColumnCtx::default()
+    }
+}
+
+/// One validated detection in a record. Its normalised value lives in the
+/// record's arena so a record costs no allocation once buffers are warm.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    pub det: u8,
+    pub start: u32,
+    pub len: u32,
+}
+
+/// A latitude or longitude read from a named column, with its decimals.
+#[derive(Debug, Clone, Copy)]
+pub struct Coord {
+    pub value: f64,
+    pub decimals: u32,
+}
+
+/// A point that passed the precision test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// What the detectors found in one record. Reused across records.
+#[derive(Debug, Default)]
+pub struct RecordHits {
+    pub hits: Vec<Hit>,
+    pub arena: Vec<u8>,
+    pub lats: Vec<Coord>,
+    pub lons: Vec<Coord>,
+    pub points: Vec<Point>,
+    /// Whether any coordinate (precise or not) was seen: a coarse location
+    /// is still U.S. evidence under `infer`.
+    pub us_evidence: bool,
+    pub foreign_evidence: bool,
+    pub person_key: Option<(u32, u32)>,
+    pub device_key: Option<(u32, u32)>,
+    pub matched: DetMask,
+}
+
+impl RecordHits {
+    pub fn clear(&mut self) {
+        self.hits.clear();
+        self.arena.clear();
+        self.lats.clear();
+        self.lons.clear();
+        self.points.clear();
+        self.us_evidence = false;
+        self.foreign_evidence = false;
+        self.person_key = None;
+        self.device_key = None;
+        self.matched = 0;
+    }
+
+    pub fn value(&self, h: &Hit) -> &[u8] {
+        &self.arena[h.start as usize..(h.start + h.len) as usize]
+    }
+
+    pub fn span(&self, s: (u32, u32)) -> &[u8] {
+        &self.arena[s.0 as usize..(s.0 + s.1) as usize]
+    }
+
+    fn store(&mut self, v: &[u8]) -> (u32, u32) {
+        let start = self.arena.len() as u32;
+        self.arena.extend_from_slice(v);
+        (start, v.len() as u32)
+    }
+
+    pub fn push(&mut self, det: usize, normalized: &[u8]) {
+        let (start, len) = self.store(normalized);
+        self.hits.push(Hit {
+            det: det as u8,
+            start,
+            len,
+        });
+        self.matched |= bit(det);
+    }
+
+    pub fn set_person_key(&mut self, v: &[u8]) {
+        if self.person_key.is_none() {
+            self.person_key = Some(self.store(v));
+        }
+    }
+
+    pub fn set_device_key(&mut self, v: &[u8]) {
+        if self.device_key.is_none() {
+            self.device_key = Some(self.store(v));
+        }
+    }
+}
+
+/// Column words that give a latitude/longitude role. Structural, so in code;
+/// the location words for free text are the geo detector's context in
+/// `patterns/geolocation.toml`.
+const LAT_WORDS: &[&str] = &["lat", "latitude"];
+const LON_WORDS: &[&str] = &["lon", "lng", "long", "longitude"];
+const PAIR_LATLON_WORDS: &[&str] = &[
+    "latlng",
+    "latlon",
+    "latlong",
+    "location",
+    "loc",
+    "coords",
+    "geo",
+    "gps",
+    "position",
+    "point",
+    "geolocation",
+    "geopoint",
+];
+const PAIR_LONLAT_WORDS: &[&str] = &["coordinates", "lnglat", "lonlat"];
+const COUNTRY_WORDS: &[&str] = &["country", "citizenship"];
+const STATE_WORDS: &[&str] = &["state", "state_code", "province"];
+const ZIP_WORDS: &[&str] = &["zip", "zipcode", "zip_code", "postal_code", "postcode"];
+
+fn name_has(toks: &[String], words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        let wt = catalog::tokens(w);
+        catalog::tokens_contain(toks, &wt)
+    })
+}
+
+pub struct Engine {
+    pub catalog: Catalog,
+    /// Detector indices per matcher, in catalog order.
+    by_matcher: std::collections::HashMap<Matcher, Vec<u8>>,
+    /// Case-insensitive keywords of every detector's context, for windows in
+    /// free text.
+    keywords: Option<AhoCorasick>,
+    keyword_mask: Vec<DetMask>,
+    /// Detectors that accept a value only with context.
+    needs_context: DetMask,
+    regex_dets: Vec<u8>,
+    geo_pair_det: Option<u8>,
+}
+
+/// How far before (and after) a candidate a keyword may stand to give it
+/// context in free text: `SSN: 536-22-1234` and `536221234 (ssn)` both count,
+/// a keyword three sentences away does not.
+const WINDOW_BEFORE: usize = 48;
+const WINDOW_AFTER: usize = 24;
+
+impl Engine {
+    pub fn new(catalog: Catalog) -> Engine {
+        let mut by_matcher: std::collections::HashMap<Matcher, Vec<u8>> = Default::default();
+        let mut needs_context = 0;
+        let mut regex_dets = Vec::new();
+        let mut kw_words: Vec<String> = Vec::new();
+        let mut keyword_mask: Vec<DetMask> = Vec::new();
+        for (i, d) in catalog.detectors.iter().enumerate() {
+            by_matcher.entry(d.matcher).or_default().push(i as u8);
+            if d.needs_context {
+                needs_context |= bit(i);
+            }
+            if d.matcher == Matcher::Regex {
+                regex_dets.push(i as u8);
+            }
+            for c in &d.context {
+                let w = c.join(" ");
+                match kw_words.iter().position(|x| *x == w) {
+                    Some(p) => keyword_mask[p] |= bit(i),
+                    None => {
+                        kw_words.push(w);
+                        keyword_mask.push(bit(i));
+                    }
+                }
+            }
+        }
+        // Keywords match in text with any separator between their words:
+        // "social security", "social-security", "social_security".
+        let patterns: Vec<String> = kw_words.clone();
+        let keywords = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .expect("keyword automaton"),
+            )
+        };
+        let geo_pair_det = by_matcher
+            .get(&Matcher::GeoPair)
+            .and_then(|v| v.first().copied());
+        Engine {
+            catalog,
+            by_matcher,
+            keywords,
+            keyword_mask,
+            needs_context,
+            regex_dets,
+            geo_pair_det,
+        }
+    }
+
+    pub fn builtin() -> Engine {
+        Engine::new(Catalog::builtin().expect("built-in patterns are valid"))
+    }
+
+    pub fn detector(&self, i: usize) -> &Detector {
+        &self.catalog.detectors[i]
+    }
+
+    pub fn len(&self) -> usize {
+        self.catalog.detectors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.catalog.detectors.is_empty()
+    }
+
+    pub(crate) fn dets(&self, m: Matcher) -> &[u8] {
+        self.by_matcher.get(&m).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    pub fn geo_pair_det(&self) -> Option<usize> {
+        self.geo_pair_det.map(|d| d as usize)
+    }
+
+    /// Classifies a column or key path once: which detectors its name
+    /// supports or vetoes, which field recognisers apply, and its geo and
+    /// country roles.
+    pub fn column_ctx(&self, name: &str) -> ColumnCtx {
+        let toks = catalog::tokens(name);
+        let mut ctx = ColumnCtx::default();
+        if toks.is_empty() {
+            return ctx;
+        }
+        // The last segment of a key path names the value; the parents only
+        // qualify it (`user.address.zip`), so judge roles on the last one.
+        let last = name.rsplit(['.', '/']).next().unwrap_or(name);
+        let last_toks = catalog::tokens(last);
+        for (i, d) in self.catalog.detectors.iter().enumerate() {
+            let veto = d
+                .veto
+                .iter()
+                .any(|v| catalog::tokens_contain(&last_toks, v));
+            let pos = d
+                .context
+                .iter()
+                .any(|c| catalog::tokens_contain(&last_toks, c));
+            if veto {
+                ctx.veto |= bit(i);
+            } else if pos {
+                ctx.pos |= bit(i);
+                if matches!(
+                    d.matcher,
+                    Matcher::Field | Matcher::Digits | Matcher::Token | Matcher::Geohash
+                ) {
+                    ctx.fields.push(i as u8);
+                }
+            }
+        }
+        let lat = name_has(&last_toks, LAT_WORDS);
+        let lon = name_has(&last_toks, LON_WORDS);
+        ctx.geo = if name_has(&last_toks, PAIR_LONLAT_WORDS) {
+            GeoRole::PairLonLat
+        } else if (lat && lon) || name_has(&last_toks, PAIR_LATLON_WORDS) {
+            GeoRole::PairLatLon
+        } else if lat {
+            GeoRole::Lat
+        } else if lon {
+            GeoRole::Lon
+        } else {
+            GeoRole::None
+        };
+        ctx.us = if name_has(&last_toks, COUNTRY_WORDS) {
+            UsRole::Country
+        } else if name_has(&last_toks, ZIP_WORDS) {
+            UsRole::Zip
+        } else if name_has(&last_toks, STATE_WORDS) {
+            UsRole::State
+        } else {
+            UsRole::None
+        };
+        ctx
+    }
+
+    /// Runs every detector over one field value.
+    pub fn scan_value(&self, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
+        let v = trim(v);
+        if v.is_empty() {
+            return;
+        }
+        if col.person_key {
+            rec.set_person_key(v);
+        }
+        if col.device_key {
+            rec.set_device_key(v);
+        }
+        let placeholder = is_placeholder(v);
+        if !placeholder {
+            for &d in &col.fields {
+                lex::field_detector(self, d as usize, v, rec);
+            }
+            match col.geo {
+                GeoRole::Lat | GeoRole::Lon => {
+                    if let Some(dec) = validate::parse_decimal_degree(v) {
+                        let c = Coord {
+                            value: dec.value,
+                            decimals: dec.decimals,
+                        };
+                        if col.geo == GeoRole::Lat {
+                            rec.lats.push(c)
+                        } else {
+                            rec.lons.push(c)
+                        }
+                    }
+                }
+                _ => {}
+            }
+            match col.us {
+                UsRole::Country => country_evidence(v, rec),
+                UsRole::State => {
+                    if validate::is_us_state_code(v) || is_us_state_name(v) {
+                        rec.us_evidence = true;
+                    }
+                }
+                UsRole::Zip => {
+                    if validate::zip_shape(v) {
+                        rec.us_evidence = true;
+                    }
+                }
+                UsRole::None => {}
+            }
+        }
+        lex::scan_tokens(self, col, v, rec);
+        for &d in &self.regex_dets {
+            lex::regex_detector(self, col, d as usize, v, rec);
+        }
+    }
+
+    /// Keyword hits in a free-text value: (start, end, detectors).
+    pub(crate) fn keyword_hits(&self, v: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
+        out.clear();
+        let Some(ac) = &self.keywords else { return };
+        for m in ac.find_overlapping_iter(v) {
+            let (s, e) = (m.start(), m.end());
+            let before_ok = s == 0 || !v[s - 1].is_ascii_alphanumeric();
+            let after_ok = e == v.len() || !v[e].is_ascii_alphanumeric();
+            if before_ok && after_ok {
+                out.push((s, e, self.keyword_mask[m.pattern().as_usize()]));
+            }
+        }
+    }
+
+    pub(crate) fn needs_context(&self, det: usize) -> bool {
+        self.needs_context & bit(det) != 0
+    }
+
+    /// Decides a record's precise points from its latitude and longitude
+    /// columns, pairing them in column order (`pickup_lat` with
+    /// `pickup_lon`).
+    pub fn finish_geo(&self, rec: &mut RecordHits) {
+        let n = rec.lats.len().min(rec.lons.len());
+        for i in 0..n {
+            let (la, lo) = (rec.lats[i], rec.lons[i]);
+            self.geo_point(la, lo, rec);
+        }
+    }
+
+    pub(crate) fn geo_point(&self, la: Coord, lo: Coord, rec: &mut RecordHits) {
+        if !validate::lat_valid(la.value) || !validate::lon_valid(lo.value) {
+            return;
+        }
+        // (0, 0) is the null island default of broken GPS fixes, not a place.
+        if la.value == 0.0 && lo.value == 0.0 {
+            return;
+        }
+        if crate::identity::us_territory(la.value, lo.value) {
+            rec.us_evidence = true;
+        }
+        if validate::coord_is_precise(la.value, la.decimals, lo.decimals) {
+            self.push_point(
+                Point {
+                    lat: la.value,
+                    lon: lo.value,
+                },
+                rec,
+            );
+        }
+    }
+
+    pub(crate) fn push_point(&self, p: Point, rec: &mut RecordHits) {
+        if let Some(d) = self.geo_pair_det {
+            let mut buf = [0u8; 48];
+            let n = fmt_point(&mut buf, p);
+            rec.push(d as usize, &buf[..n]);
+        }
+        if rec.points.len() < 16 {
+            rec.points.push(p);
+        }
+    }
+
+    /// The category a detector's hit counts toward, and its class.
+    pub fn det_info(&self, det: usize) -> (Category, Option<IdClass>) {
+        let d = &self.catalog.detectors[det];
+        (d.category, d.class)
+    }
+}
+
+fn fmt_point(buf: &mut [u8; 48], p: Point) -> usize {
+    use std::io::Write;
+    let mut c = std::io::Cursor::new(&mut buf[..]);
+    let _ = write!(c, "{:.6},{:.6}", p.lat, p.lon);
+    c.position() as usize
+}
+
+/// A short digest of a normalised value, to tell two values apart inside
+/// one record (never stored beyond it).
+pub fn value_digest(v: &[u8]) -> u64 {
+    lex::fnv(v)
+}
+
+pub use lex::parse_date;
+
+pub fn trim(v: &[u8]) -> &[u8] {
+    let s = v
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(v.len());
+    let e = v
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(s, |p| p + 1);
+    &v[s..e]
+}
+
+/// Cells that hold no data: a `name` column full of `NULL` names nobody.
+pub fn is_placeholder(v: &[u8]) -> bool {
+    const P: &[&[u8]] = &[
+        b"null",
+        b"none",
+        b"nil",
+        b"na",
+        b"n/a",
+        b"nan",
+        b"-",
+        b"--",
+        b"?",
+        b"unknown",
+        b"redacted",
+        b"[redacted]",
+        b"xxx",
+        b"***",
+        b"0",
+        b"\"\"",
+        b"undefined",
+        b"empty",
+    ];
+    v.len() <= 10 && P.iter().any(|p| p.eq_ignore_ascii_case(v))
+}
+
+fn country_evidence(v: &[u8], rec: &mut RecordHits) {
+    const US: &[&[u8]] = &[
+        b"us",
+        b"usa",
+        b"u.s.",
+        b"u.s.a.",
+        b"u.s",
+        b"united states",
+        b"united states of america",
+        b"america",
+        b"840",
+    ];
+    if US.iter().any(|u| u.eq_ignore_ascii_case(v)) {
+        rec.us_evidence = true;
+    } else if v.iter().any(|b| b.is_ascii_alphabetic()) {
+        rec.foreign_evidence = true;
+    }
+}
+
+fn is_us_state_name(v: &[u8]) -> bool {
+    const STATES: &[&str] = &[
+        "alabama",
+        "alaska",
+        "arizona",
+        "arkansas",
+        "california",
+        "colorado",
+        "connecticut",
+        "delaware",
+        "florida",
+        "georgia",
+        "hawaii",
+        "idaho",
+        "illinois",
+        "indiana",
+        "iowa",
+        "kansas",
+        "kentucky",
+        "louisiana",
+        "maine",
+        "maryland",
+        "massachusetts",
+        "michigan",
+        "minnesota",
+        "mississippi",
+        "missouri",
+        "montana",
+        "nebraska",
+        "nevada",
+        "new hampshire",
+        "new jersey",
+        "new mexico",
+        "new york",
+        "north carolina",
+        "north dakota",
+        "ohio",
+        "oklahoma",
+        "oregon",
+        "pennsylvania",
+        "rhode island",
+        "south carolina",
+        "south dakota",
+        "tennessee",
+        "texas",
+        "utah",
+        "vermont",
+        "virginia",
+        "washington",
+        "west virginia",
+        "wisconsin",
+        "wyoming",
+        "district of columbia",
+        "puerto rico",
+        "guam",
+    ];
+    STATES.iter().any(|s| s.as_bytes().eq_ignore_ascii_case(v))
+}
+
+#[cfg(test)]
+mod tests;

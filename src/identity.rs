@@ -1,0 +1,121 @@
+//! Identity: who (or which device) a record is about, as a keyed hash.
+//!
+//! Raw identifiers never leave a record's scratch buffer: what is counted is
+//! a 128-bit SipHash of the identifier under a key. With the default key the
+//! same input gives the same report on every run and every machine (so shard
+//! results can be compared); anything that persists identities (shard files,
+//! the transaction ledger) must use a secret key (`BULKSCAN_IDENTITY_KEY`),
+//! since SSNs are few enough to brute-force under a known key.
+
+use siphasher::sip128::{Hasher128, SipHasher13};
+use std::hash::Hasher;
+
+/// A 128-bit keyed identity: collisions are negligible even at billions of
+/// persons, so exact counts stay exact.
+pub type IdHash = u128;
+
+#[derive(Clone, Copy, Debug)]
+pub struct IdentityKey(pub [u8; 16]);
+
+impl Default for IdentityKey {
+    fn default() -> Self {
+        IdentityKey(*b"bulkscan.id.v1\0\0")
+    }
+}
+
+impl IdentityKey {
+    /// Reads `BULKSCAN_IDENTITY_KEY` (any string; it is hashed to 16 bytes)
+    /// or falls back to the fixed default.
+    pub fn from_env() -> IdentityKey {
+        match std::env::var("BULKSCAN_IDENTITY_KEY") {
+            Ok(s) if !s.is_empty() => {
+                let mut h = SipHasher13::new_with_keys(0x6b73_6361_6e00_0001, 0);
+                h.write(s.as_bytes());
+                let v = h.finish128();
+                let mut k = [0u8; 16];
+                k[..8].copy_from_slice(&v.h1.to_le_bytes());
+                k[8..].copy_from_slice(&v.h2.to_le_bytes());
+                IdentityKey(k)
+            }
+            _ => IdentityKey::default(),
+        }
+    }
+
+    /// Hashes `value` in the namespace `ns` (the kind of identifier), so an
+    /// SSN and a phone number with the same digits are different people.
+    pub fn hash(&self, ns: &[u8], value: &[u8]) -> IdHash {
+        let mut h = SipHasher13::new_with_key(&self.0);
+        h.write(ns);
+        h.write_u8(0xff);
+        h.write(value);
+        let v = h.finish128();
+        ((v.h1 as u128) << 64) | v.h2 as u128
+    }
+
+    /// A record with no identifier counts as a person of its own: the hash
+    /// of where it is, which is the same whatever the chunking.
+    pub fn own(&self, file_id: &[u8], offset: u64) -> IdHash {
+        self.hash(b"record", &[file_id, &offset.to_le_bytes()].concat())
+    }
+}
+
+/// How identity is decided (SPEC 5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityMode {
+    /// Strongest identifier in the record, else the record itself.
+    Auto,
+    /// `--person-key`: a column name or dotted JSON key path.
+    Key(String),
+}
+
+/// U.S. territory as coarse boxes: the 50 states, D.C., Puerto Rico, the
+/// U.S. Virgin Islands, Guam, the Northern Marianas and American Samoa. A
+/// location inside is U.S. evidence under `--us-persons infer`. The boxes
+/// include slivers of Canada and Mexico near the border: evidence errs
+/// toward counting, the conservative side.
+pub fn us_territory(lat: f64, lon: f64) -> bool {
+    const BOXES: &[(f64, f64, f64, f64)] = &[
+        // (lat_min, lat_max, lon_min, lon_max)
+        (24.3, 49.4, -125.0, -66.9),    // contiguous states
+        (47.0, 49.1, -95.4, -94.7),     // Northwest Angle
+        (51.2, 71.5, -180.0, -129.9),   // Alaska
+        (51.2, 53.1, 172.0, 180.0),     // Aleutians west of 180
+        (18.9, 22.3, -160.3, -154.8),   // Hawaii main islands
+        (17.8, 18.6, -67.3, -65.2),     // Puerto Rico
+        (17.6, 18.5, -65.1, -64.5),     // U.S. Virgin Islands
+        (13.2, 13.7, 144.6, 145.0),     // Guam
+        (14.1, 20.6, 144.9, 146.1),     // Northern Mariana Islands
+        (-14.6, -11.0, -171.2, -168.1), // American Samoa
+        (24.4, 25.9, -83.0, -80.0),     // Florida Keys
+    ];
+    BOXES
+        .iter()
+        .any(|&(a, b, c, d)| lat >= a && lat <= b && lon >= c && lon <= d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_namespaced_and_stable() {
+        let k = IdentityKey::default();
+        assert_eq!(k.hash(b"ssn", b"536221234"), k.hash(b"ssn", b"536221234"));
+        assert_ne!(k.hash(b"ssn", b"536221234"), k.hash(b"phone", b"536221234"));
+        assert_ne!(k.own(b"a", 1), k.own(b"a", 2));
+        assert_ne!(k.own(b"a", 1), k.own(b"b", 1));
+        let other = IdentityKey([7; 16]);
+        assert_ne!(k.hash(b"ssn", b"1"), other.hash(b"ssn", b"1"));
+    }
+
+    #[test]
+    fn territory() {
+        assert!(us_territory(40.7128, -74.0060)); // New York
+        assert!(us_territory(61.2, -149.9)); // Anchorage
+        assert!(us_territory(21.3, -157.8)); // Honolulu
+        assert!(us_territory(18.4, -66.1)); // San Juan
+        assert!(!us_territory(51.5, -0.12)); // London
+        assert!(!us_territory(39.9, 116.4)); // Beijing
+        assert!(!us_territory(-33.9, 151.2)); // Sydney
+    }
+}

@@ -1,0 +1,418 @@
+//! JSON: a streaming tokenizer that hands every scalar to the sink with its
+//! dotted key path (`user.address.zip`; array indices are dropped so every
+//! element of `phones[]` shares the context `phones`).
+//!
+//! Why not a DOM parser (serde_json, simd-json): they turn `40.7100` into
+//! the float 40.71 and lose the written precision that decides whether a
+//! coordinate is precise geolocation (202.242), and they allocate per value.
+//! This walker keeps every number's text, allocates nothing per record once
+//! its buffers are warm, and rejects malformed input with a position.
+
+use super::RecordSink;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub offset: usize,
+    pub reason: &'static str,
+}
+
+const MAX_DEPTH: usize = 256;
+
+pub struct Walker {
+    path: String,
+    scratch: Vec<u8>,
+}
+
+impl Default for Walker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Walker {
+    pub fn new() -> Walker {
+        Walker {
+            path: String::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Walks one value at `*p`; on success `*p` is just past it.
+    pub fn value<S: RecordSink>(
+        &mut self,
+        d: &[u8],
+        p: &mut usize,
+        sink: &mut S,
+        depth: usize,
+    ) -> Result<(), JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(err(*p, "nesting too deep"));
+        }
+        skip_ws(d, p);
+        let Some(&c) = d.get(*p) else {
+            return Err(err(*p, "unexpected end of input"));
+        };
+        match c {
+            b'{' => {
+                *p += 1;
+                skip_ws(d, p);
+                if d.get(*p) == Some(&b'}') {
+                    *p += 1;
+                    return Ok(());
+                }
+                loop {
+                    skip_ws(d, p);
+                    if d.get(*p) != Some(&b'"') {
+                        return Err(err(*p, "expected a key"));
+                    }
+                    let (ks, ke, esc) = string_span(d, p)?;
+                    let saved = self.path.len();
+                    if !self.path.is_empty() {
+                        self.path.push('.');
+                    }
+                    if esc {
+                        let mut tmp = Vec::new();
+                        unescape(&d[ks..ke], &mut tmp);
+                        self.path.push_str(&String::from_utf8_lossy(&tmp));
+                    } else {
+                        self.path.push_str(&String::from_utf8_lossy(&d[ks..ke]));
+                    }
+                    skip_ws(d, p);
+                    if d.get(*p) != Some(&b':') {
+                        return Err(err(*p, "expected ':'"));
+                    }
+                    *p += 1;
+                    self.value(d, p, sink, depth + 1)?;
+                    self.path.truncate(saved);
+                    skip_ws(d, p);
+                    match d.get(*p) {
+                        Some(b',') => *p += 1,
+                        Some(b'}') => {
+                            *p += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(err(*p, "expected ',' or '}'")),
+                    }
+                }
+            }
+            b'[' => {
+                *p += 1;
+                skip_ws(d, p);
+                if d.get(*p) == Some(&b']') {
+                    *p += 1;
+                    return Ok(());
+                }
+                // An array of plain numbers is one value (a coordinate pair,
+                // an embedding vector): hand it over whole so a `location:
+                // [lat, lon]` pairs and a face embedding is one vector.
+                let start = *p - 1;
+                if let Some(end) = number_array_end(d, start) {
+                    sink.keyed(&self.path, &d[start..end]);
+                    *p = end;
+                    return Ok(());
+                }
+                loop {
+                    self.value(d, p, sink, depth + 1)?;
+                    skip_ws(d, p);
+                    match d.get(*p) {
+                        Some(b',') => *p += 1,
+                        Some(b']') => {
+                            *p += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(err(*p, "expected ',' or ']'")),
+                    }
+                }
+            }
+            b'"' => {
+                let (s, e, esc) = string_span(d, p)?;
+                if esc {
+                    self.scratch.clear();
+                    unescape(&d[s..e], &mut self.scratch);
+                    let v = std::mem::take(&mut self.scratch);
+                    sink.keyed(&self.path, &v);
+                    self.scratch = v;
+                } else {
+                    sink.keyed(&self.path, &d[s..e]);
+                }
+                Ok(())
+            }
+            b't' => literal(d, p, b"true"),
+            b'f' => literal(d, p, b"false"),
+            b'n' => literal(d, p, b"null"),
+            b'-' | b'0'..=b'9' => {
+                let s = *p;
+                *p += 1;
+                while *p < d.len()
+                    && matches!(d[*p], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
+                    *p += 1;
+                }
+                sink.keyed(&self.path, &d[s..*p]);
+                Ok(())
+            }
+            _ => Err(err(*p, "unexpected character")),
+        }
+    }
+}
+
+fn err(offset: usize, reason: &'static str) -> JsonError {
+    JsonError { offset, reason }
+}
+
+fn skip_ws(d: &[u8], p: &mut usize) {
+    while *p < d.len() && matches!(d[*p], b' ' | b'\t' | b'\n' | b'\r') {
+        *p += 1;
+    }
+}
+
+fn literal(d: &[u8], p: &mut usize, lit: &[u8]) -> Result<(), JsonError> {
+    if d[*p..].starts_with(lit) {
+        *p += lit.len();
+        Ok(())
+    } else {
+        Err(err(*p, "bad literal"))
+    }
+}
+
+/// The content span of the string at `*p` (which is `"`), and whether it
+/// has escapes; `*p` ends past the closing quote.
+fn string_span(d: &[u8], p: &mut usize) -> Result<(usize, usize, bool), JsonError> {
+    let s = *p + 1;
+    let mut q = s;
+    let mut esc = false;
+    loop {
+        match memchr::memchr2(b'"', b'\\', &d[q..]) {
+            None => return Err(err(s - 1, "unterminated string")),
+            Some(k) => {
+                let i = q + k;
+                if d[i] == b'\\' {
+                    esc = true;
+                    q = i + 2;
+                    if q > d.len() {
+                        return Err(err(i, "unterminated escape"));
+                    }
+                } else {
+                    *p = i + 1;
+                    return Ok((s, i, esc));
+                }
+            }
+        }
+    }
+}
+
+fn unescape(s: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] != b'\\' || i + 1 >= s.len() {
+            out.push(s[i]);
+            i += 1;
+            continue;
+        }
+        let c = s[i + 1];
+        i += 2;
+        match c {
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'u' if i + 4 <= s.len() => {
+                let hex = std::str::from_utf8(&s[i..i + 4]).ok();
+                let cp = hex.and_then(|h| u32::from_str_radix(h, 16).ok());
+                i += 4;
+                let ch = cp.and_then(char::from_u32).unwrap_or('\u{FFFD}');
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            }
+            other => out.push(other),
+        }
+    }
+}
+
+/// End of `[n, n, ...]` when every element is a plain number.
+fn number_array_end(d: &[u8], start: usize) -> Option<usize> {
+    let mut p = start + 1;
+    let mut n = 0;
+    loop {
+        skip_ws(d, &mut p);
+        let s = p;
+        while p < d.len() && matches!(d[p], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+            p += 1;
+        }
+        if p == s {
+            return None;
+        }
+        n += 1;
+        skip_ws(d, &mut p);
+        match d.get(p) {
+            Some(b',') => p += 1,
+            Some(b']') => return (n >= 2).then_some(p + 1),
+            _ => return None,
+        }
+    }
+}
+
+struct Null;
+impl RecordSink for Null {
+    fn begin(&mut self, _: u64) {}
+    fn column(&mut self, _: usize, _: &[u8]) {}
+    fn keyed(&mut self, _: &str, _: &[u8]) {}
+    fn text(&mut self, _: &[u8]) {}
+    fn end(&mut self) {}
+    fn oversize(&mut self, _: u64, _: usize) {}
+}
+
+/// Whether `line` is exactly one JSON value (used to tell JSON Lines from a
+/// pretty-printed document).
+pub fn is_complete_value(line: &[u8]) -> bool {
+    let mut p = 0;
+    let mut w = Walker::new();
+    if w.value(line, &mut p, &mut Null, 0).is_err() {
+        return false;
+    }
+    skip_ws(line, &mut p);
+    p == line.len()
+}
+
+pub fn looks_like_json_array(head: &[u8]) -> bool {
+    let mut p = 1;
+    skip_ws(head, &mut p);
+    matches!(
+        head.get(p),
+        Some(b'{' | b'[' | b'"' | b']' | b'0'..=b'9' | b'-')
+    )
+}
+
+/// One JSON Lines line as one record. Returns an error for a line that is
+/// not one JSON value (the caller scans it as text instead, so nothing is
+/// missed).
+pub fn line<S: RecordSink>(
+    w: &mut Walker,
+    line: &[u8],
+    offset: u64,
+    sink: &mut S,
+) -> Result<(), JsonError> {
+    // Validate first so a broken line is not half-counted as JSON.
+    let mut p = 0;
+    w.path.clear();
+    w.value(line, &mut p, &mut Null, 0)?;
+    skip_ws(line, &mut p);
+    if p != line.len() {
+        return Err(err(p, "trailing data after the value"));
+    }
+    let mut p = 0;
+    w.path.clear();
+    sink.begin(offset);
+    let r = w.value(line, &mut p, sink, 0);
+    sink.end();
+    r
+}
+
+/// A whole JSON document: each element of a top-level array is a record;
+/// any other value is one record.
+pub fn document<S: RecordSink>(w: &mut Walker, d: &[u8], sink: &mut S) -> Result<(), JsonError> {
+    let mut p = 0;
+    if d.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        p = 3;
+    }
+    skip_ws(d, &mut p);
+    w.path.clear();
+    if d.get(p) == Some(&b'[') {
+        p += 1;
+        skip_ws(d, &mut p);
+        if d.get(p) == Some(&b']') {
+            return Ok(());
+        }
+        loop {
+            skip_ws(d, &mut p);
+            sink.begin(p as u64);
+            let r = w.value(d, &mut p, sink, 1);
+            sink.end();
+            r?;
+            skip_ws(d, &mut p);
+            match d.get(p) {
+                Some(b',') => p += 1,
+                Some(b']') => break,
+                _ => return Err(err(p, "expected ',' or ']'")),
+            }
+        }
+    } else {
+        sink.begin(p as u64);
+        let r = w.value(d, &mut p, sink, 0);
+        sink.end();
+        r?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Kv(Vec<(String, String)>, usize);
+    impl RecordSink for Kv {
+        fn begin(&mut self, _: u64) {
+            self.1 += 1;
+        }
+        fn column(&mut self, _: usize, _: &[u8]) {}
+        fn keyed(&mut self, k: &str, v: &[u8]) {
+            self.0
+                .push((k.to_string(), String::from_utf8_lossy(v).into_owned()));
+        }
+        fn text(&mut self, _: &[u8]) {}
+        fn end(&mut self) {}
+        fn oversize(&mut self, _: u64, _: usize) {}
+    }
+
+    #[test]
+    fn key_paths_and_raw_numbers() {
+        let mut w = Walker::new();
+        let mut kv = Kv::default();
+        let l = br#"{"user":{"id":"u1","loc":{"lat":40.7100,"lon":-74.0060}},"tags":["a","b"],"ok":true,"e":"\u0041\n","coords":[1.5,2.25]}"#;
+        line(&mut w, l, 0, &mut kv).unwrap();
+        assert_eq!(
+            kv.0,
+            vec![
+                ("user.id".into(), "u1".into()),
+                ("user.loc.lat".into(), "40.7100".into()),
+                ("user.loc.lon".into(), "-74.0060".into()),
+                ("tags".into(), "a".into()),
+                ("tags".into(), "b".into()),
+                ("e".into(), "A\n".into()),
+                ("coords".into(), "[1.5,2.25]".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_lines_are_errors() {
+        let mut w = Walker::new();
+        for bad in [
+            &b"{\"a\":"[..],
+            b"{\"a\" 1}",
+            b"{\"a\":1} x",
+            b"[1,2",
+            b"{\"a\":tru}",
+        ] {
+            let mut kv = Kv::default();
+            assert!(line(&mut w, bad, 0, &mut kv).is_err(), "{:?}", bad);
+            assert_eq!(kv.1, 0, "a broken line is not a record");
+        }
+        let deep = "[".repeat(1000);
+        assert!(!is_complete_value(deep.as_bytes()));
+    }
+
+    #[test]
+    fn documents() {
+        let mut w = Walker::new();
+        let mut kv = Kv::default();
+        document(&mut w, b"[{\"a\":1},\n{\"a\":2}]", &mut kv).unwrap();
+        assert_eq!(kv.1, 2);
+        let mut kv = Kv::default();
+        document(&mut w, b"{\"entry\":[{\"x\":\"1\"}]}", &mut kv).unwrap();
+        assert_eq!(kv.1, 1);
+        assert_eq!(kv.0, vec![("entry.x".into(), "1".into())]);
+    }
+}

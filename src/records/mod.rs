@@ -1,0 +1,192 @@
+//! Records: from bytes to fields with names. A record is a CSV/TSV row, a
+//! JSON object (one per line, or an element of a top-level array), a text
+//! line; genomic formats are summarised per file (`genomic`).
+//!
+//! Parsers push fields into a `RecordSink` instead of building records, so
+//! a record costs no allocation: the sink sees each field once, with its
+//! column index (CSV), its key path (JSON) or nothing (text).
+
+pub mod csv;
+pub mod genomic;
+pub mod json;
+pub mod text;
+
+use std::path::Path;
+
+/// Receives one record at a time, field by field.
+pub trait RecordSink {
+    /// A record starts at this absolute byte offset of its file.
+    fn begin(&mut self, offset: u64);
+    /// A CSV/TSV field by column index.
+    fn column(&mut self, idx: usize, value: &[u8]);
+    /// A JSON scalar by dotted key path (array indices dropped).
+    fn keyed(&mut self, path: &str, value: &[u8]);
+    /// Free text.
+    fn text(&mut self, value: &[u8]);
+    fn end(&mut self);
+    /// A field or line too long to scan safely, at this offset.
+    fn oversize(&mut self, offset: u64, len: usize);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv {
+        delim: u8,
+        header: bool,
+    },
+    JsonLines,
+    /// One JSON document: records are the elements of a top-level array, or
+    /// the whole document when it is an object.
+    JsonDocument,
+    Text,
+    Genomic(genomic::GenomicFormat),
+}
+
+impl Format {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::Csv { delim: b'\t', .. } => "tsv",
+            Format::Csv { .. } => "csv",
+            Format::JsonLines => "jsonl",
+            Format::JsonDocument => "json",
+            Format::Text => "text",
+            Format::Genomic(g) => g.name(),
+        }
+    }
+}
+
+/// Decides a format from content (the first bytes), using the file name
+/// only to break ties: a `.csv` with one column is still CSV, with its
+/// header as context.
+pub fn sniff(head: &[u8], path: Option<&Path>) -> Format {
+    let ext = path
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    let ext = ext.as_deref().map(|e| {
+        if e == "gz" || e == "bgz" {
+            // data.csv.gz: the inner extension is what counts.
+            path.and_then(|p| p.file_stem())
+                .and_then(|s| Path::new(s).extension())
+                .and_then(|e| e.to_str())
+                .map(|e| e.to_ascii_lowercase())
+                .unwrap_or_default()
+        } else {
+            e.to_string()
+        }
+    });
+    if let Some(g) = genomic::sniff(head) {
+        return Format::Genomic(g);
+    }
+    let head_trim = {
+        let mut h = head;
+        if h.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            h = &h[3..];
+        }
+        let s = h
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(h.len());
+        &h[s..]
+    };
+    match head_trim.first() {
+        Some(b'{') => {
+            let line_end = memchr::memchr(b'\n', head_trim).unwrap_or(head_trim.len());
+            if json::is_complete_value(&head_trim[..line_end]) {
+                return Format::JsonLines;
+            }
+            return Format::JsonDocument;
+        }
+        Some(b'[') if json::looks_like_json_array(head_trim) => return Format::JsonDocument,
+        _ => {}
+    }
+    let forced = match ext.as_deref() {
+        Some("csv") => Some(b','),
+        Some("tsv") | Some("tab") => Some(b'\t'),
+        Some("psv") => Some(b'|'),
+        _ => None,
+    };
+    if let Some(delim) = csv::sniff_delimiter(head).or(forced) {
+        let delim = forced
+            .filter(|f| csv::sniff_delimiter(head) != Some(*f))
+            .map_or(delim, |f| {
+                // The extension says one delimiter; trust content if it is
+                // consistent with another (a "csv" that is tab-separated).
+                if csv::consistent(head, f) { f } else { delim }
+            });
+        let header = csv::looks_like_header(head, delim);
+        return Format::Csv { delim, header };
+    }
+    Format::Text
+}
+
+/// Whether the head of a file is text we can scan: no NUL bytes and few
+/// control characters. UTF-16 has NULs and is reported as such.
+pub fn binary_reason(head: &[u8]) -> Option<String> {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Some("UTF-16 text is not supported; convert to UTF-8".into());
+    }
+    if let Some(p) = memchr::memchr(0, head) {
+        return Some(format!("binary file (NUL byte at offset {p})"));
+    }
+    let ctrl = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    if head.len() >= 64 && ctrl * 10 > head.len() {
+        return Some("binary file (control bytes)".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_formats() {
+        assert_eq!(sniff(b"{\"a\":1}\n{\"a\":2}\n", None), Format::JsonLines);
+        assert_eq!(sniff(b"[\n {\"a\": 1}\n]", None), Format::JsonDocument);
+        assert_eq!(sniff(b"{\n \"a\": 1\n}", None), Format::JsonDocument);
+        assert_eq!(
+            sniff(b"name,ssn\nA,536-22-1234\nB,536-22-1235\n", None),
+            Format::Csv {
+                delim: b',',
+                header: true
+            }
+        );
+        assert_eq!(
+            sniff(b"name\tssn\nA\t1\n", None),
+            Format::Csv {
+                delim: b'\t',
+                header: true
+            }
+        );
+        assert_eq!(sniff(b"just some words\nand more\n", None), Format::Text);
+        assert_eq!(
+            sniff(b"ssn\n536221234\n", Some(Path::new("x.csv"))),
+            Format::Csv {
+                delim: b',',
+                header: true
+            }
+        );
+        assert!(matches!(
+            sniff(
+                b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n",
+                None
+            ),
+            Format::Genomic(_)
+        ));
+    }
+
+    #[test]
+    fn binary_heads() {
+        assert!(binary_reason(b"abc\0def").is_some());
+        assert!(
+            binary_reason(&[0xFF, 0xFE, b'a', 0])
+                .unwrap()
+                .contains("UTF-16")
+        );
+        assert!(binary_reason(b"plain text, with commas\n").is_none());
+    }
+}

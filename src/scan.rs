@@ -1,0 +1,785 @@
+//! The scan: inputs -> work units (record-aligned chunks of mapped files,
+//! whole streams, genomic files) -> per-thread tallies -> one tally.
+//!
+//! Units run on a rayon pool with work stealing, so one 10 GB file keeps
+//! every core busy through its chunks and many small files spread the same
+//! way. Each worker owns its tally and buffers; tallies merge at the end.
+
+use crate::category::Category;
+use crate::count::{CountConfig, Tally, UsPolicy, finish_record};
+use crate::detect::{ColumnCtx, Engine, RecordHits};
+use crate::identity::{IdentityKey, IdentityMode};
+use crate::input::{self, InputRef, Opened, Skipped};
+use crate::records::genomic::{self, GenomicFormat, Species};
+use crate::records::{self, Format, RecordSink, csv, json, text};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Default chunk of a mapped file per work unit: large enough that
+/// per-unit overhead vanishes, small enough that two cores share a 100 MB
+/// file evenly.
+pub const DEFAULT_CHUNK: usize = 4 * 1024 * 1024;
+/// Longest field, line or streamed record scanned; longer ones are reported
+/// as not scanned rather than risking unbounded buffers.
+pub const DEFAULT_MAX_RECORD: usize = 64 * 1024 * 1024;
+/// Stream read size.
+const STREAM_BLOCK: usize = 4 * 1024 * 1024;
+/// Largest JSON document held whole (a document cannot be chunked).
+const MAX_JSON_DOCUMENT: usize = 1024 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct ScanOptions {
+    pub threads: Option<usize>,
+    pub chunk_size: usize,
+    pub person_key: Option<String>,
+    pub device_key: Option<String>,
+    pub us: UsPolicy,
+    pub max_record: usize,
+    pub exact_limit: usize,
+    pub geofence: Option<crate::rules::geofence::Geofence>,
+    pub no_mmap: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threads: None,
+            chunk_size: DEFAULT_CHUNK,
+            person_key: None,
+            device_key: None,
+            us: UsPolicy::Assume,
+            max_record: DEFAULT_MAX_RECORD,
+            exact_limit: crate::count::DEFAULT_EXACT_LIMIT,
+            geofence: None,
+            no_mmap: false,
+        }
+    }
+}
+
+/// A skipped or partly scanned input. `incomplete` is false only for inputs
+/// with nothing to miss (an empty file).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SkipEntry {
+    pub path: String,
+    pub reason: String,
+    pub incomplete: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct GenomicFile {
+    pub path: String,
+    pub format: GenomicFormat,
+    pub samples: usize,
+    pub species: Species,
+    pub evidence: String,
+    pub records: u64,
+    pub counted: bool,
+}
+
+pub struct ScanResult {
+    pub files: u64,
+    pub bytes: u64,
+    pub elapsed: f64,
+    pub skipped: Vec<SkipEntry>,
+    pub notes: Vec<SkipEntry>,
+    pub tally: Tally,
+    pub genomic: Vec<GenomicFile>,
+    pub threads: usize,
+}
+
+impl ScanResult {
+    pub fn complete(&self) -> bool {
+        !self.skipped.iter().any(|s| s.incomplete)
+    }
+}
+
+enum Data {
+    Map(memmap2::Mmap),
+    Vec(Vec<u8>),
+}
+
+impl Data {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Data::Map(m) => m,
+            Data::Vec(v) => v,
+        }
+    }
+}
+
+struct Job {
+    path: String,
+    file_name: String,
+    format: Format,
+    data: Option<Data>,
+    cols: Vec<ColumnCtx>,
+}
+
+enum Unit {
+    Chunk {
+        job: Arc<Job>,
+        start: usize,
+        end: usize,
+        first: bool,
+    },
+    Stream {
+        job: Arc<Job>,
+        head: Vec<u8>,
+        reader: Mutex<Option<Box<dyn Read + Send>>>,
+        compression: input::Compression,
+    },
+    Genomic {
+        job: Arc<Job>,
+        head: Vec<u8>,
+        reader: Mutex<Option<Box<dyn Read + Send>>>,
+        raw: bool,
+    },
+}
+
+pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
+    let threads = opts
+        .threads
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    let started = Instant::now();
+    let cfg = CountConfig {
+        key: IdentityKey::from_env(),
+        person: match &opts.person_key {
+            Some(k) => IdentityMode::Key(k.clone()),
+            None => IdentityMode::Auto,
+        },
+        device_key: opts.device_key.clone(),
+        us: opts.us,
+        geofence: opts.geofence.clone(),
+    };
+    let (inputs, walk_skips) = input::walk(paths);
+    let mut result = pool.install(|| {
+        let prepared: Vec<Result<Vec<Unit>, SkipEntry>> =
+            inputs.par_iter().map(|i| prepare(eng, opts, i)).collect();
+        let mut units = Vec::new();
+        let mut skipped: Vec<SkipEntry> = walk_skips
+            .into_iter()
+            .map(|s: Skipped| SkipEntry {
+                path: s.path,
+                reason: s.reason,
+                incomplete: true,
+            })
+            .collect();
+        let mut files = 0u64;
+        for p in prepared {
+            match p {
+                Ok(u) => {
+                    files += 1;
+                    units.extend(u)
+                }
+                Err(s) => skipped.push(s),
+            }
+        }
+        let worker = units
+            .into_par_iter()
+            .fold(
+                || Worker::new(eng, &cfg, opts),
+                |mut w, u| {
+                    w.run(u);
+                    w
+                },
+            )
+            .reduce(|| Worker::new(eng, &cfg, opts), Worker::merge);
+        let mut notes = worker.notes;
+        skipped.extend(worker.skipped);
+        skipped.sort();
+        skipped.dedup();
+        notes.sort();
+        notes.dedup();
+        let mut genomic = worker.genomic;
+        genomic.sort_by(|a, b| a.path.cmp(&b.path));
+        ScanResult {
+            files,
+            bytes: worker.bytes,
+            elapsed: 0.0,
+            skipped,
+            notes,
+            tally: worker.tally,
+            genomic,
+            threads,
+        }
+    });
+    result.elapsed = started.elapsed().as_secs_f64();
+    result
+}
+
+fn skip(path: &str, reason: impl Into<String>) -> SkipEntry {
+    SkipEntry {
+        path: path.to_string(),
+        reason: reason.into(),
+        incomplete: true,
+    }
+}
+
+/// Opens an input, decides its format and cuts it into units.
+fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>, SkipEntry> {
+    let path = inp.display();
+    let opened = input::open(inp, opts.no_mmap).map_err(|r| skip(&path, r))?;
+    let file_name = input::file_name(inp);
+    match opened {
+        Opened::Empty => Err(SkipEntry {
+            path,
+            reason: "empty file (nothing to scan)".into(),
+            incomplete: false,
+        }),
+        Opened::Mapped(_) | Opened::Read(_) => {
+            let data = match opened {
+                Opened::Mapped(m) => Data::Map(m),
+                Opened::Read(v) => Data::Vec(v),
+                _ => unreachable!(),
+            };
+            let bytes = data.bytes();
+            let head = &bytes[..bytes.len().min(input::SNIFF_LEN)];
+            if let Some(g) = genomic::sniff_raw(head) {
+                let job = Arc::new(Job {
+                    path,
+                    file_name,
+                    format: Format::Genomic(g),
+                    data: Some(data),
+                    cols: Vec::new(),
+                });
+                return Ok(vec![Unit::Genomic {
+                    job,
+                    head: Vec::new(),
+                    reader: Mutex::new(None),
+                    raw: true,
+                }]);
+            }
+            if let Some(r) = records::binary_reason(head) {
+                return Err(skip(&path, r));
+            }
+            let format = records::sniff(head, input::path_of(inp));
+            let (cols, start) = columns(eng, opts, format, bytes);
+            let job = Arc::new(Job {
+                path,
+                file_name,
+                format,
+                data: Some(data),
+                cols,
+            });
+            let bytes = job.data.as_ref().unwrap().bytes();
+            let bounds = match format {
+                Format::Csv { delim, .. } => csv::boundaries(bytes, start, delim, opts.chunk_size),
+                Format::JsonLines | Format::Text => text::boundaries(bytes, start, opts.chunk_size),
+                Format::JsonDocument => vec![0, bytes.len()],
+                Format::Genomic(_) => {
+                    return Ok(vec![Unit::Genomic {
+                        job: job.clone(),
+                        head: Vec::new(),
+                        reader: Mutex::new(None),
+                        raw: false,
+                    }]);
+                }
+            };
+            Ok(bounds
+                .windows(2)
+                .enumerate()
+                .map(|(i, w)| Unit::Chunk {
+                    job: job.clone(),
+                    start: w[0],
+                    end: w[1],
+                    first: i == 0,
+                })
+                .collect())
+        }
+        Opened::Stream {
+            mut reader,
+            compression,
+        } => {
+            let mut head = vec![0u8; input::SNIFF_LEN];
+            let n = input::read_up_to(&mut reader, &mut head)
+                .map_err(|e| skip(&path, input::stream_reason(&e, compression)))?;
+            head.truncate(n);
+            if n == 0 {
+                return Err(SkipEntry {
+                    path,
+                    reason: "empty file (nothing to scan)".into(),
+                    incomplete: false,
+                });
+            }
+            if let Some(g) = genomic::sniff_raw(&head) {
+                let job = Arc::new(Job {
+                    path,
+                    file_name,
+                    format: Format::Genomic(g),
+                    data: None,
+                    cols: Vec::new(),
+                });
+                return Ok(vec![Unit::Genomic {
+                    job,
+                    head,
+                    reader: Mutex::new(Some(reader)),
+                    raw: true,
+                }]);
+            }
+            if let Some(r) = records::binary_reason(&head) {
+                return Err(skip(&path, r));
+            }
+            let format = records::sniff(&head, input::path_of(inp));
+            let job = Arc::new(Job {
+                path,
+                file_name,
+                format,
+                data: None,
+                cols: Vec::new(),
+            });
+            if let Format::Genomic(_) = format {
+                return Ok(vec![Unit::Genomic {
+                    job,
+                    head,
+                    reader: Mutex::new(Some(reader)),
+                    raw: false,
+                }]);
+            }
+            Ok(vec![Unit::Stream {
+                job,
+                head,
+                reader: Mutex::new(Some(reader)),
+                compression,
+            }])
+        }
+    }
+}
+
+/// Column contexts of a CSV header (and where records start).
+fn columns(
+    eng: &Engine,
+    opts: &ScanOptions,
+    format: Format,
+    bytes: &[u8],
+) -> (Vec<ColumnCtx>, usize) {
+    match format {
+        Format::Csv {
+            delim,
+            header: true,
+        } => {
+            let (names, end) = csv::read_header(bytes, delim);
+            (header_ctx(eng, opts, &names), end)
+        }
+        _ => (Vec::new(), 0),
+    }
+}
+
+fn header_ctx(eng: &Engine, opts: &ScanOptions, names: &[String]) -> Vec<ColumnCtx> {
+    let find = |key: &Option<String>| -> Option<usize> {
+        let k = key.as_deref()?;
+        names
+            .iter()
+            .position(|n| n == k)
+            .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(k)))
+    };
+    let pk = find(&opts.person_key);
+    let dk = find(&opts.device_key);
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let mut c = eng.column_ctx(n);
+            c.person_key = pk == Some(i);
+            c.device_key = dk == Some(i);
+            c
+        })
+        .collect()
+}
+
+struct Worker<'a> {
+    eng: &'a Engine,
+    cfg: &'a CountConfig,
+    opts: &'a ScanOptions,
+    tally: Tally,
+    rec: RecordHits,
+    json: json::Walker,
+    keys: HashMap<String, ColumnCtx>,
+    skipped: Vec<SkipEntry>,
+    notes: Vec<SkipEntry>,
+    genomic: Vec<GenomicFile>,
+    bytes: u64,
+}
+
+static TEXT_CTX: std::sync::LazyLock<ColumnCtx> = std::sync::LazyLock::new(ColumnCtx::text);
+
+/// The record sink for one unit of one file.
+struct Sink<'w, 'a> {
+    eng: &'a Engine,
+    cfg: &'a CountConfig,
+    opts: &'a ScanOptions,
+    cols: &'w [ColumnCtx],
+    file_id: &'w [u8],
+    rec: &'w mut RecordHits,
+    tally: &'w mut Tally,
+    keys: &'w mut HashMap<String, ColumnCtx>,
+    offset: u64,
+    oversize: Option<(u64, usize)>,
+    oversize_count: u64,
+}
+
+impl RecordSink for Sink<'_, '_> {
+    fn begin(&mut self, offset: u64) {
+        self.rec.clear();
+        self.offset = offset;
+    }
+    fn column(&mut self, idx: usize, value: &[u8]) {
+        let ctx = self.cols.get(idx).unwrap_or(&TEXT_CTX);
+        self.eng.scan_value(ctx, value, self.rec);
+    }
+    fn keyed(&mut self, path: &str, value: &[u8]) {
+        if !self.keys.contains_key(path) {
+            let mut c = self.eng.column_ctx(path);
+            c.person_key = self.opts.person_key.as_deref() == Some(path);
+            c.device_key = self.opts.device_key.as_deref() == Some(path);
+            self.keys.insert(path.to_string(), c);
+        }
+        let ctx = &self.keys[path];
+        self.eng.scan_value(ctx, value, self.rec);
+    }
+    fn text(&mut self, value: &[u8]) {
+        self.eng.scan_value(&TEXT_CTX, value, self.rec);
+    }
+    fn end(&mut self) {
+        finish_record(
+            self.eng,
+            self.cfg,
+            self.rec,
+            self.file_id,
+            self.offset,
+            self.tally,
+        );
+    }
+    fn oversize(&mut self, offset: u64, len: usize) {
+        if self.oversize.is_none() {
+            self.oversize = Some((offset, len));
+        }
+        self.oversize_count += 1;
+    }
+}
+
+impl<'a> Worker<'a> {
+    fn new(eng: &'a Engine, cfg: &'a CountConfig, opts: &'a ScanOptions) -> Worker<'a> {
+        Worker {
+            eng,
+            cfg,
+            opts,
+            tally: Tally::new(eng.len(), opts.exact_limit),
+            rec: RecordHits::default(),
+            json: json::Walker::new(),
+            keys: HashMap::new(),
+            skipped: Vec::new(),
+            notes: Vec::new(),
+            genomic: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    fn merge(mut self, o: Worker<'a>) -> Worker<'a> {
+        self.tally.merge(o.tally);
+        self.skipped.extend(o.skipped);
+        self.notes.extend(o.notes);
+        self.genomic.extend(o.genomic);
+        self.bytes += o.bytes;
+        self
+    }
+
+    fn run(&mut self, u: Unit) {
+        match u {
+            Unit::Chunk {
+                job,
+                start,
+                end,
+                first,
+            } => {
+                let data = job.data.as_ref().unwrap().bytes();
+                self.bytes += (end - start) as u64 + if first { start as u64 } else { 0 };
+                self.chunk(&job, data, start, end, 0, &job.cols);
+            }
+            Unit::Stream {
+                job,
+                head,
+                reader,
+                compression,
+            } => {
+                let r = reader.lock().unwrap().take().expect("stream taken once");
+                self.stream(&job, head, r, compression);
+            }
+            Unit::Genomic {
+                job,
+                head,
+                reader,
+                raw,
+            } => {
+                let r = reader.lock().unwrap().take();
+                self.genomic(&job, head, r, raw);
+            }
+        }
+    }
+
+    /// Scans `data[start..end]` (record-aligned); `base` is the file offset
+    /// of `data[0]`.
+    fn chunk(
+        &mut self,
+        job: &Job,
+        data: &[u8],
+        start: usize,
+        end: usize,
+        base: u64,
+        cols: &[ColumnCtx],
+    ) {
+        if let Err(e) = std::str::from_utf8(&data[start..end]) {
+            let at = base + (start + e.valid_up_to()) as u64;
+            self.skipped.push(skip(
+                &job.path,
+                format!(
+                    "invalid UTF-8 at byte {at}; scanned as bytes, values in other encodings may be missed"
+                ),
+            ));
+        }
+        let mut sink = Sink {
+            eng: self.eng,
+            cfg: self.cfg,
+            opts: self.opts,
+            cols,
+            file_id: job.path.as_bytes(),
+            rec: &mut self.rec,
+            tally: &mut self.tally,
+            keys: &mut self.keys,
+            offset: 0,
+            oversize: None,
+            oversize_count: 0,
+        };
+        let max = self.opts.max_record;
+        let mut bad_json = 0;
+        match job.format {
+            Format::Csv { delim, .. } => csv::parse(data, start, end, delim, base, &mut sink, max),
+            Format::Text => text::parse(data, start, end, base, &mut sink, max),
+            Format::JsonLines => {
+                bad_json = text::parse_jsonl(&mut self.json, data, start, end, base, &mut sink, max)
+            }
+            Format::JsonDocument => {
+                if let Err(e) = json::document(&mut self.json, &data[start..end], &mut sink) {
+                    // Scan what the parser could not walk as text, so a
+                    // broken document still has its values found.
+                    self.skipped.push(skip(
+                        &job.path,
+                        format!(
+                            "malformed JSON at byte {}: {}; the rest was scanned as text",
+                            base + e.offset as u64,
+                            e.reason
+                        ),
+                    ));
+                    let from = start + e.offset.min(end - start);
+                    text::parse(data, from, end, base, &mut sink, max);
+                }
+            }
+            Format::Genomic(_) => {}
+        }
+        if let Some((off, len)) = sink.oversize {
+            let n = sink.oversize_count;
+            self.skipped.push(skip(
+                &job.path,
+                format!(
+                    "{n} field(s) or line(s) longer than the {} MiB limit not scanned (first at byte {off}, {len} bytes)",
+                    max / (1024 * 1024)
+                ),
+            ));
+        }
+        if bad_json > 0 {
+            self.notes.push(SkipEntry {
+                path: job.path.clone(),
+                reason: format!("{bad_json} line(s) were not valid JSON and were scanned as text"),
+                incomplete: false,
+            });
+        }
+    }
+
+    fn stream(
+        &mut self,
+        job: &Job,
+        head: Vec<u8>,
+        mut r: Box<dyn Read + Send>,
+        c: input::Compression,
+    ) {
+        let mut buf = head;
+        let mut base: u64 = 0;
+        let mut cols: Option<Vec<ColumnCtx>> = None;
+        let mut resume = (0usize, false);
+        let max = self.opts.max_record;
+        if job.format == Format::JsonDocument {
+            let mut limited = (&mut r).take((MAX_JSON_DOCUMENT - buf.len()) as u64 + 1);
+            if let Err(e) = limited.read_to_end(&mut buf) {
+                self.skipped
+                    .push(skip(&job.path, input::stream_reason(&e, c)));
+            }
+            if buf.len() > MAX_JSON_DOCUMENT {
+                self.skipped.push(skip(
+                    &job.path,
+                    "JSON document larger than 1 GiB streamed from a compressed input; not scanned",
+                ));
+                return;
+            }
+            self.bytes += buf.len() as u64;
+            self.chunk(job, &buf, 0, buf.len(), 0, &[]);
+            return;
+        }
+        loop {
+            let old = buf.len();
+            buf.resize(old + STREAM_BLOCK, 0);
+            let (n, err) = match input::read_up_to(&mut r, &mut buf[old..]) {
+                Ok(n) => (n, None),
+                Err(e) => (0, Some(e)),
+            };
+            buf.truncate(old + n);
+            let eof = n < STREAM_BLOCK;
+            if cols.is_none() {
+                let (c, start) = match job.format {
+                    Format::Csv {
+                        delim,
+                        header: true,
+                    } => {
+                        let (names, end) = csv::read_header(&buf, delim);
+                        (header_ctx(self.eng, self.opts, &names), end)
+                    }
+                    _ => (Vec::new(), 0),
+                };
+                cols = Some(c);
+                // Skip the header bytes as a pseudo-record.
+                buf.drain(..start);
+                base += start as u64;
+                self.bytes += start as u64;
+            }
+            let b = if eof {
+                buf.len()
+            } else {
+                match job.format {
+                    Format::Csv { delim, .. } => {
+                        let (b, reached, inq) = csv::last_boundary(&buf, resume.0, resume.1, delim);
+                        resume = (reached, inq);
+                        b
+                    }
+                    _ => memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1),
+                }
+            };
+            if b > 0 {
+                let cols_ref = cols.as_deref().unwrap_or(&[]);
+                self.chunk(job, &buf, 0, b, base, cols_ref);
+                self.bytes += b as u64;
+                buf.drain(..b);
+                base += b as u64;
+                resume.0 = resume.0.saturating_sub(b);
+            }
+            if let Some(e) = err {
+                self.skipped.push(skip(
+                    &job.path,
+                    format!(
+                        "{} after {} bytes; records before it were scanned",
+                        input::stream_reason(&e, c),
+                        base + buf.len() as u64
+                    ),
+                ));
+                return;
+            }
+            if eof {
+                return;
+            }
+            if buf.len() > max {
+                self.skipped.push(skip(
+                    &job.path,
+                    format!(
+                        "record at byte {base} is longer than the {} MiB limit; the rest of the stream was not scanned",
+                        max / (1024 * 1024)
+                    ),
+                ));
+                return;
+            }
+        }
+    }
+
+    fn genomic(&mut self, job: &Job, head: Vec<u8>, r: Option<Box<dyn Read + Send>>, raw: bool) {
+        let Format::Genomic(g) = job.format else {
+            return;
+        };
+        let summary = match (&job.data, r) {
+            (Some(d), _) => {
+                let bytes = d.bytes();
+                self.bytes += bytes.len() as u64;
+                if raw {
+                    genomic::summarize_binary(g, bytes, &job.file_name)
+                } else {
+                    genomic::summarize(g, bytes, &job.file_name)
+                }
+            }
+            (None, Some(r)) => {
+                let counted = CountingReader {
+                    inner: std::io::Cursor::new(head).chain(r),
+                    n: 0,
+                };
+                let mut counted = counted;
+                let s = if raw {
+                    genomic::summarize_binary(g, &mut counted, &job.file_name)
+                } else {
+                    genomic::summarize(g, &mut counted, &job.file_name)
+                };
+                self.bytes += counted.n;
+                s
+            }
+            (None, None) => return,
+        };
+        let summary = match summary {
+            Ok(s) => s,
+            Err(e) => {
+                let reason = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    "truncated gzip stream".to_string()
+                } else {
+                    input::io_reason(&e)
+                };
+                self.skipped.push(skip(&job.path, reason));
+                return;
+            }
+        };
+        let counted = !matches!(summary.species, Species::NonHuman(_));
+        if counted && self.cfg.us == UsPolicy::Assume {
+            for s in &summary.samples {
+                let id = self.cfg.key.hash(b"sample", s.as_bytes());
+                self.tally.add_person(Category::HumanGenomic, id);
+            }
+        } else if counted {
+            // Sample ids carry no U.S. evidence: under `infer` they are not
+            // counted, and the report says how many were left out.
+            self.tally.non_us_records += summary.samples.len() as u64;
+        }
+        self.tally.records += summary.records;
+        self.genomic.push(GenomicFile {
+            path: job.path.clone(),
+            format: summary.format,
+            samples: summary.samples.len(),
+            species: summary.species,
+            evidence: summary.evidence,
+            records: summary.records,
+            counted,
+        });
+    }
+}
+
+struct CountingReader<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n += k as u64;
+        Ok(k)
+    }
+}
