@@ -232,11 +232,15 @@ pub fn table(r: &ScanResult, ev: &Evaluation, a: &Assumptions) -> String {
             };
             let _ = writeln!(
                 o,
-                "combined data ({}): {} present; {} {} vs lowest threshold {}: {}",
+                "combined data ({}, {} categories present): {} {}",
                 m.id(),
                 cm.present.len(),
                 what,
-                group(cm.count.unwrap_or(0)),
+                group(cm.count.unwrap_or(0))
+            );
+            let _ = writeln!(
+                o,
+                "  vs lowest threshold present {}: {}",
                 group(t),
                 if cm.bulk { "BULK (*)" } else { "not bulk" }
             );

@@ -1,0 +1,282 @@
+//! Counts against data with known truth.
+
+use crate::util::*;
+
+#[test]
+fn one_person_per_row() {
+    let d = tmp();
+    let mut csv = String::from("first_name,ssn,email,card_number\n");
+    for i in 0..300 {
+        csv += &format!("{},{},p{i}@example.com,{}\n", name(i), ssn(i), card(i));
+    }
+    let f = write(d.path(), "people.csv", csv);
+    let (v, code) = scan(&[s(&f)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 300);
+    assert_eq!(count(&v, "personal_financial"), 300);
+    assert_eq!(count(&v, "precise_geolocation"), 0);
+    assert_eq!(v["scanned"]["records"], 300);
+    assert_eq!(v["detectors"]["us_ssn"]["matches"], 300);
+    assert_eq!(v["verdict"], "below_threshold");
+    assert_eq!(v["complete"], true);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn repeated_persons_with_person_key() {
+    let d = tmp();
+    let mut csv = String::from("member_id,first_name,ssn\n");
+    for i in 0..500 {
+        let p = i % 100;
+        csv += &format!("M{p:05},{},{}\n", name(p), ssn(p));
+    }
+    let f = write(d.path(), "members.csv", csv);
+    let (v, _) = scan(&["--person-key", "member_id", s(&f)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 100);
+    assert_eq!(v["assumptions"]["identity"], "person_key");
+    // Without a key the SSN is the identity: the same 100 persons.
+    let (v, _) = scan(&[s(&f)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 100);
+    assert_eq!(v["identity"]["records_without_identity"], 0);
+}
+
+#[test]
+fn json_lines_with_a_device_key() {
+    let d = tmp();
+    let mut jl = String::new();
+    // 1,500 events from 1,200 devices; devices 0..1100 report precise
+    // fixes (4 decimals), the others only 2 decimals (about 1.1 km).
+    for e in 0..1500u64 {
+        let dev = e % 1200;
+        let (lat, lon) = if dev < 1100 {
+            (
+                format!("{:.4}", 40.0 + dev as f64 / 10_000.0),
+                format!("{:.4}", -74.0 - dev as f64 / 10_000.0),
+            )
+        } else {
+            ("40.71".to_string(), "-74.01".to_string())
+        };
+        jl += &format!(
+            "{{\"event\":\"e{e}\",\"device\":{{\"id\":\"dev-{dev:05}\"}},\"geo\":{{\"lat\":{lat},\"lon\":{lon}}}}}\n"
+        );
+    }
+    let f = write(d.path(), "events.jsonl", jl);
+    let (v, code) = scan(&["--device-key", "device.id", s(&f)]);
+    assert_eq!(count(&v, "precise_geolocation"), 1100);
+    assert_eq!(v["categories"]["precise_geolocation"]["unit"], "us_devices");
+    assert_eq!(v["categories"]["precise_geolocation"]["bulk"], true);
+    assert_eq!(v["verdict"], "bulk");
+    assert_eq!(v["bulk_categories"][0], "precise_geolocation");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn nothing_personal_counts_zero() {
+    let d = tmp();
+    let mut csv = String::from("sku,product_name,price,quantity,updated_at\n");
+    for i in 0..200 {
+        csv += &format!(
+            "SKU-{i:05},Widget {i},{}.99,{},2026-01-{:02}\n",
+            i % 50,
+            i % 7,
+            1 + i % 28
+        );
+    }
+    let f = write(d.path(), "inventory.csv", csv);
+    let (v, code) = scan(&[s(&f)]);
+    for (_, c) in v["categories"].as_object().unwrap() {
+        assert_eq!(c["count"], 0, "{v}");
+    }
+    assert_eq!(v["categories"].as_object().unwrap().len(), 7);
+    assert_eq!(v["verdict"], "below_threshold");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn invalid_numbers_are_never_counted() {
+    let d = tmp();
+    let mut csv = String::from("first_name,ssn,card_number,order_id\n");
+    let bad = [
+        "000-12-3456",
+        "666-12-3456",
+        "900-12-3456",
+        "987-65-4321",
+        "536-00-3456",
+        "536-12-0000",
+    ];
+    for (i, b) in bad.iter().enumerate() {
+        csv += &format!("N{i},{b},{},536221234\n", bad_card(i as u64));
+    }
+    let f = write(d.path(), "bad.csv", csv);
+    let (v, _) = scan(&[s(&f)]);
+    assert_eq!(v["detectors"]["us_ssn"]["matches"], 0);
+    assert_eq!(v["detectors"]["payment_card"]["matches"], 0);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 0);
+    assert_eq!(count(&v, "personal_financial"), 0);
+}
+
+#[test]
+fn nine_digits_without_ssn_context_are_not_ssns() {
+    let d = tmp();
+    let f = write(
+        d.path(),
+        "orders.csv",
+        "customer,order_number,amount\nAna,536221234,10\nBo,536221235,12\n",
+    );
+    let (v, _) = scan(&[s(&f)]);
+    assert_eq!(v["detectors"]["us_ssn"]["matches"], 0);
+    let g = write(
+        d.path(),
+        "ssns.csv",
+        "customer,ssn\nAna,536221234\nBo,536221235\n",
+    );
+    let (v, _) = scan(&[s(&g)]);
+    assert_eq!(v["detectors"]["us_ssn"]["matches"], 2);
+}
+
+#[test]
+fn demographic_only_and_lone_identifiers_are_not_cpi() {
+    let d = tmp();
+    // Names, e-mails, phones and ZIPs: all class (d), excluded (202.212(b)(1)).
+    let mut a = String::from("first_name,email,phone,zip\n");
+    // A bare list of SSNs: a lone listed identifier (202.212(c) Example 1).
+    let mut b = String::from("ssn\n");
+    for i in 0..50 {
+        a += &format!(
+            "N{i},p{i}@example.com,(212) 867-{:04},021{:02}\n",
+            5000 + i,
+            i
+        );
+        b += &format!("{}\n", ssn(i));
+    }
+    let fa = write(d.path(), "contacts.csv", a);
+    let fb = write(d.path(), "ssns.csv", b);
+    let (v, _) = scan(&[s(&fa)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 0);
+    assert_eq!(v["detectors"]["email_address"]["matches"], 50);
+    let (v, _) = scan(&[s(&fb)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 0);
+    assert_eq!(v["detectors"]["us_ssn"]["matches"], 50);
+}
+
+#[test]
+fn one_identifier_with_sensitive_data_is_cpi_and_combined() {
+    let d = tmp();
+    let mut csv = String::from("email,sequence\n");
+    for i in 0..120 {
+        // An e-mail (class d) linked to genomic data: CPI, and combined.
+        let seq: String = (0..30)
+            .map(|k| b"ACGT"[((i * 7 + k * 3) % 4) as usize] as char)
+            .collect();
+        csv += &format!("p{i}@example.com,{seq}\n");
+    }
+    let f = write(d.path(), "reads.csv", csv);
+    let (v, code) = scan(&[s(&f)]);
+    assert_eq!(count(&v, "human_genomic"), 120);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 120);
+    assert_eq!(v["categories"]["human_genomic"]["bulk"], true);
+    assert_eq!(code, 1);
+    // Off: genomic alone is still over its own threshold of 100.
+    let (v, _) = scan(&["--combined", "off", s(&f)]);
+    assert_eq!(v["verdict"], "bulk");
+    assert_eq!(v["combined"]["threshold"], serde_json::Value::Null);
+}
+
+#[test]
+fn combined_lowest_uses_the_lowest_threshold_present() {
+    let d = tmp();
+    let mut csv = String::from("first_name,ssn,sequence\n");
+    for i in 0..150u64 {
+        // 150 CPI persons; only 5 of them with a sequence (genomic 5 <= 100).
+        let seq = if i < 5 {
+            "ACGTTGCAACGTTGCAACGTTGCAACGT"
+        } else {
+            ""
+        };
+        csv += &format!("{},{},{seq}\n", name(i), ssn(i));
+    }
+    let f = write(d.path(), "mixed.csv", csv);
+    let (v, code) = scan(&[s(&f)]);
+    assert_eq!(count(&v, "human_genomic"), 5);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 150);
+    assert_eq!(v["combined"]["mode"], "lowest");
+    assert_eq!(v["combined"]["threshold"], 100);
+    assert_eq!(v["combined"]["bulk"], true);
+    assert_eq!(v["verdict"], "bulk");
+    assert_eq!(code, 1);
+    let (v, code) = scan(&["--combined", "off", s(&f)]);
+    assert_eq!(v["verdict"], "below_threshold");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn us_persons_infer_needs_evidence() {
+    let d = tmp();
+    let f = write(
+        d.path(),
+        "mixed.csv",
+        format!(
+            "email,card_number,country\na@example.com,{},US\nb@example.com,{},Canada\nc@example.com,{},\n",
+            card(1),
+            card(2),
+            card(3)
+        ),
+    );
+    let (v, _) = scan(&[s(&f)]);
+    assert_eq!(count(&v, "personal_financial"), 3);
+    let (v, _) = scan(&["--us-persons", "infer", s(&f)]);
+    assert_eq!(count(&v, "personal_financial"), 1);
+    assert_eq!(v["assumptions"]["us_persons"], "infer");
+    assert_eq!(v["identity"]["records_not_us"], 2);
+}
+
+#[test]
+fn records_without_identity_are_an_upper_bound() {
+    let d = tmp();
+    let f = write(
+        d.path(),
+        "cards.csv",
+        format!("card_number\n{}\n{}\n", card(1), card(2)),
+    );
+    let (v, _) = scan(&[s(&f)]);
+    // Cards are identities (the weakest): two persons, no upper-bound note.
+    assert_eq!(count(&v, "personal_financial"), 2);
+    let g = write(
+        d.path(),
+        "geo.csv",
+        "latitude,longitude\n40.7128,-74.0060\n40.7128,-74.0060\n",
+    );
+    let (v, _) = scan(&[s(&g)]);
+    assert_eq!(count(&v, "precise_geolocation"), 2);
+    assert_eq!(v["identity"]["upper_bound"], true);
+    assert_eq!(v["identity"]["records_without_identity"], 2);
+}
+
+#[test]
+fn stdin_is_scanned() {
+    let o = run_stdin(
+        &["scan", "--format", "json", "-"],
+        format!("first_name,ssn\nAna,{}\n", ssn(7)).as_bytes(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(count(&v, "covered_personal_identifiers"), 1);
+    assert_eq!(o.code, 0);
+}
+
+#[test]
+fn table_is_readable_in_80_columns() {
+    let d = tmp();
+    let f = write(
+        d.path(),
+        "p.csv",
+        format!("first_name,ssn\nAna,{}\n", ssn(1)),
+    );
+    let o = run(&["scan", s(&f)]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("covered_personal_identifiers"));
+    assert!(o.stdout.contains("VERDICT: below every threshold"));
+    for line in o.stdout.lines() {
+        if !line.contains(d.path().to_str().unwrap()) {
+            assert!(line.chars().count() <= 80, "too wide: {line}");
+        }
+    }
+}
