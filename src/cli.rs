@@ -307,31 +307,26 @@ fn patterns_cmd(action: &PatternsAction, extra: Option<&std::path::Path>) -> Res
 }
 
 fn gen_cmd(a: &GenArgs) -> Result<(), String> {
-    #[cfg(any())]
-    {
-        let kind = crate::generate::Kind::from_name(&a.kind).ok_or_else(|| {
-            let names: Vec<&str> = crate::generate::Kind::ALL
-                .iter()
-                .map(|k| k.name())
-                .collect();
-            format!("unknown kind {:?}; one of {}", a.kind, names.join(", "))
-        })?;
-        let spec = crate::generate::GenSpec {
-            kind,
-            rows: a.rows,
-            persons: a.persons.unwrap_or(a.rows).max(1),
-            seed: a.seed,
-        };
-        let f = std::fs::File::create(&a.output)
-            .map_err(|e| format!("{}: {}", a.output.display(), crate::input::io_reason(&e)))?;
-        let truth = crate::generate::generate(&spec, std::io::BufWriter::with_capacity(1 << 20, f))
-            .map_err(|e| format!("{}: {e}", a.output.display()))?;
-        let mut tp = a.output.clone().into_os_string();
-        tp.push(".truth.json");
-        std::fs::write(&tp, truth.to_json() + "\n")
-            .map_err(|e| format!("{}: {e}", PathBuf::from(&tp).display()))?;
-        Ok(())
-    }
-    let _ = a;
-    Err("gen: not built yet".into())
+    let kind = crate::generate::Kind::from_name(&a.kind).ok_or_else(|| {
+        let names: Vec<&str> = crate::generate::Kind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        format!("unknown kind {:?}; one of {}", a.kind, names.join(", "))
+    })?;
+    let spec = crate::generate::GenSpec {
+        kind,
+        rows: a.rows,
+        persons: a.persons.unwrap_or(a.rows).max(1),
+        seed: a.seed,
+    };
+    let f = std::fs::File::create(&a.output)
+        .map_err(|e| format!("{}: {}", a.output.display(), crate::input::io_reason(&e)))?;
+    let truth = crate::generate::generate(&spec, std::io::BufWriter::with_capacity(1 << 20, f))
+        .map_err(|e| format!("{}: {e}", a.output.display()))?;
+    let mut tp = a.output.clone().into_os_string();
+    tp.push(".truth.json");
+    std::fs::write(&tp, truth.to_json() + "\n")
+        .map_err(|e| format!("{}: {e}", PathBuf::from(&tp).display()))?;
+    Ok(())
 }

@@ -12,7 +12,7 @@ pub mod category;
 pub mod cli;
 pub mod count;
 pub mod detect;
-// pub mod generate; (synthetic data with known truth: lands with the generator)
+pub mod generate;
 pub mod identity;
 pub mod input;
 pub mod records;

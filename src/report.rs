@@ -285,18 +285,25 @@ pub fn table(r: &ScanResult, ev: &Evaluation, a: &Assumptions) -> String {
         }
     }
     let _ = writeln!(o);
-    let verdict = match ev.verdict {
+    let (verdict, detail) = match ev.verdict {
         Verdict::Bulk => {
             let names: Vec<&str> = ev.bulk_categories.iter().map(|c| c.id()).collect();
-            format!("BULK U.S. SENSITIVE PERSONAL DATA: {}", names.join(", "))
+            ("BULK U.S. SENSITIVE PERSONAL DATA", names.join(", "))
         }
-        Verdict::GovernmentRelated => "GOVERNMENT-RELATED DATA FOUND (any volume counts)".into(),
-        Verdict::Incomplete => {
-            "INCOMPLETE: some input was not scanned; cannot certify below threshold".into()
-        }
-        Verdict::BelowThreshold => "below every threshold".into(),
+        Verdict::GovernmentRelated => (
+            "GOVERNMENT-RELATED DATA",
+            "precise locations inside the geofence count at any volume".into(),
+        ),
+        Verdict::Incomplete => (
+            "INCOMPLETE",
+            "some input was not scanned: cannot certify below threshold".into(),
+        ),
+        Verdict::BelowThreshold => ("below every threshold", String::new()),
     };
     let _ = writeln!(o, "VERDICT: {verdict} (exit {})", ev.verdict.exit_code());
+    if !detail.is_empty() {
+        let _ = writeln!(o, "  {detail}");
+    }
     o
 }
 

@@ -39,6 +39,19 @@ pub enum Matcher {
     GeoPair,
     Geohash,
     Nucleotide,
+    /// An Illumina methylation array probe id (`cg00000029`, `ch.1.1234R`
+    /// is not counted): epigenomic at systems-level scale only.
+    MethylationProbe,
+    /// An Ensembl gene or transcript id (`ENSG00000141510`,
+    /// `ENST00000269305.9`): transcriptomic at systems-level scale only.
+    GeneId,
+    /// A protein accession (UniProt `P04637`, Ensembl `ENSP00000269305`):
+    /// proteomic at systems-level scale only.
+    ProteinId,
+    /// A biometric template or transaction record by its format magic:
+    /// ISO/IEC 19794 (`FMR\0`, `FIR\0`, `FAC\0`, `IIR\0`) and ANSI/NIST-ITL
+    /// (`1.001:`), raw, base64 or hex encoded.
+    BiometricTemplate,
     /// Any non-empty value in a field whose name says what it is.
     Field,
     /// A user-supplied regular expression (`--patterns DIR`).
@@ -65,6 +78,21 @@ pub enum ValueShape {
     Number,
     /// A list of many numbers: an embedding vector or template.
     Vector,
+    /// A measurement or an amount: starts with a number, optionally after a
+    /// sign or currency symbol (`72 kg`, `120/80`, `$1,234.56`, `-12.5`).
+    Quantity,
+    /// Encoded binary data: a `data:` URI, or a long (200+ characters) run
+    /// of base64 or hex. A URL pointing at a photo is not the photo.
+    Binary,
+    /// A secret typed by a person: at least 4 characters, not a boolean or
+    /// a placeholder.
+    Secret,
+    /// A U.S. passport book number: 9 digits, or a letter and 8 digits.
+    UsPassport,
+    /// A USCIS alien registration number: optional `A`, 8 or 9 digits.
+    AlienNumber,
+    /// A U.S. driver's license number in one of the state formats.
+    DriversLicense,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -127,6 +155,9 @@ struct RawDetector {
     veto: Vec<String>,
     #[serde(default)]
     needs_context: bool,
+    #[serde(default)]
+    supporting: bool,
+    min_features: Option<usize>,
     reference: String,
     explain: String,
     #[serde(default)]
@@ -167,6 +198,12 @@ pub struct Detector {
     pub context: Vec<Vec<String>>,
     pub veto: Vec<Vec<String>>,
     pub needs_context: bool,
+    /// Supporting evidence only (an ABA routing number names a bank, not a
+    /// person): reported, but never a category or a listed identifier.
+    pub supporting: bool,
+    /// Systems-level scale for the 'omic matchers: the number of distinct
+    /// features (probes, genes, proteins) one record must hold with values.
+    pub min_features: usize,
     pub reference: String,
     pub explain: String,
     pub positive: Vec<Example>,
@@ -179,8 +216,19 @@ impl Detector {
     /// A detector whose category is not CPI contributes that category by
     /// itself (a card number is personal financial data); a CPI detector is a
     /// listed identifier only.
+    /// A supporting detector contributes nothing by itself.
     pub fn sensitive_category(&self) -> Option<Category> {
-        (self.category != Category::CoveredPersonalIdentifiers).then_some(self.category)
+        (!self.supporting && self.category != Category::CoveredPersonalIdentifiers)
+            .then_some(self.category)
+    }
+
+    /// Whether the detector's matcher is one of the 'omic feature ids that
+    /// count only at systems-level scale.
+    pub fn is_omic(&self) -> bool {
+        matches!(
+            self.matcher,
+            Matcher::MethylationProbe | Matcher::GeneId | Matcher::ProteinId
+        )
     }
 }
 
@@ -219,12 +267,36 @@ pub const BUILTIN_PATTERNS: &[(&str, &str)] = &[
         include_str!("../../patterns/device_network.toml"),
     ),
     (
+        "patterns/advertising.toml",
+        include_str!("../../patterns/advertising.toml"),
+    ),
+    (
         "patterns/contact.toml",
         include_str!("../../patterns/contact.toml"),
     ),
     (
+        "patterns/authentication.toml",
+        include_str!("../../patterns/authentication.toml"),
+    ),
+    (
+        "patterns/call_detail.toml",
+        include_str!("../../patterns/call_detail.toml"),
+    ),
+    (
         "patterns/geolocation.toml",
         include_str!("../../patterns/geolocation.toml"),
+    ),
+    (
+        "patterns/health.toml",
+        include_str!("../../patterns/health.toml"),
+    ),
+    (
+        "patterns/biometric.toml",
+        include_str!("../../patterns/biometric.toml"),
+    ),
+    (
+        "patterns/omic.toml",
+        include_str!("../../patterns/omic.toml"),
     ),
     (
         "patterns/genomic.toml",
@@ -404,6 +476,23 @@ fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
             r.matcher
         )));
     }
+    if r.supporting && (class.is_some() || r.strength.is_some()) {
+        return Err(err(
+            "a supporting detector is evidence only: no class and no strength".into(),
+        ));
+    }
+    let omic = matches!(
+        r.matcher,
+        Matcher::MethylationProbe | Matcher::GeneId | Matcher::ProteinId
+    );
+    if r.min_features.is_some() && !omic {
+        return Err(err("min_features is only for the 'omic matchers".into()));
+    }
+    if r.strength.is_some() && r.identity == IdentityKind::None {
+        return Err(err(
+            "a detector with a strength must say whose identity it is (person or device)".into(),
+        ));
+    }
     if r.positive.is_empty() || r.negative.is_empty() {
         return Err(err(
             "every detector needs positive and negative examples".into()
@@ -413,6 +502,8 @@ fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
         context: r.context.iter().map(|c| tokens(c)).collect(),
         veto: r.veto.iter().map(|c| tokens(c)).collect(),
         needs_context: r.needs_context || context_only,
+        supporting: r.supporting,
+        min_features: r.min_features.unwrap_or(20).max(2),
         min_len: r.min_len.unwrap_or(1),
         max_len: r.max_len.unwrap_or(64),
         id: r.id,

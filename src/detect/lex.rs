@@ -159,11 +159,34 @@ fn lex_group(v: &[u8], i: usize) -> Option<(Group, usize)> {
         }
         j += len;
     }
-    // A number glued to letters (`abc123`, `123abc`) is part of a word.
-    if j < n && is_alnum(v[j]) {
+    // A number glued to letters (`abc123`, `123abc`) is part of a word,
+    // except a phone number's extension (`212-867-5309x123`,
+    // `2128675309ext45`).
+    if j < n && is_alnum(v[j]) && !(g.nd >= 10 && extension_at(v, j)) {
         return None;
     }
     Some((g, j))
+}
+
+/// `x123`, `X123`, `ext123`, `ext.123` at `j`.
+fn extension_at(v: &[u8], j: usize) -> bool {
+    let n = v.len();
+    let k = if matches!(v[j], b'x' | b'X') {
+        j + 1
+    } else if j + 3 <= n && v[j..j + 3].eq_ignore_ascii_case(b"ext") {
+        if j + 3 < n && v[j + 3] == b'.' {
+            j + 4
+        } else {
+            j + 3
+        }
+    } else {
+        return false;
+    };
+    let mut e = k;
+    while e < n && is_digit(v[e]) {
+        e += 1;
+    }
+    e > k && e - k <= 6 && (e == n || !is_alnum(v[e]))
 }
 
 /// Digits of runs a..=b, and their run lengths and separators.
@@ -311,6 +334,12 @@ fn token_at(
         return e;
     }
     let b = v[i];
+    if b == b'1'
+        && v[i..].starts_with(b"1.001:")
+        && let Some(e) = try_ansi_nist(cx, i, rec)
+    {
+        return e;
+    }
     if (is_digit(b) || matches!(b, b'+' | b'(' | b'-'))
         && let Some(e) = try_digits(cx, i, rec, decimals)
     {
@@ -328,8 +357,7 @@ fn token_at(
     {
         return e;
     }
-    try_word(cx, i, wend, rec);
-    wend
+    try_word(cx, i, wend, rec)
 }
 
 fn email_at(v: &[u8], at: usize) -> Option<(usize, usize)> {
@@ -518,9 +546,11 @@ fn try_iban(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
     None
 }
 
-/// Letter-led or mixed tokens: nucleotide runs, Medicare ids, tokens under
-/// keyword context.
-fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) {
+/// Letter-led or mixed tokens: nucleotide runs, biometric template
+/// records, 'omic feature ids, ICD-10-CM codes, Medicare ids, tokens under
+/// keyword context. Returns where the token ends (past `wend` when it
+/// continues beyond the word: `E11.9`, `ENSG00000141510.12 5.2`, base64).
+fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usize {
     let v = cx.v;
     let w = &v[i..wend];
     // Nucleotide sequence: long runs of A/C/G/T/N, not words.
@@ -532,14 +562,23 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) {
                 let h = fnv(w);
                 rec.push(d, &h.to_le_bytes());
             }
-            return;
+            return wend;
         }
+    }
+    if let Some(e) = try_template(cx, i, wend, rec) {
+        return e;
+    }
+    if let Some(e) = try_omic_token(cx, i, wend, rec) {
+        return e;
+    }
+    if let Some(e) = try_icd10(cx, i, wend, rec) {
+        return e;
     }
     if !cx.eng.dets(Matcher::Mbi).is_empty() {
         let n = v.len();
         let mut buf = [0u8; 11];
         let cand = if w.len() == 11 {
-            Some((w, wend))
+            Some((w, wend, false))
         } else if w.len() == 4
             && wend + 9 <= n
             && v[wend] == b'-'
@@ -551,19 +590,25 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) {
             buf[..4].copy_from_slice(w);
             buf[4..7].copy_from_slice(&v[wend + 1..wend + 4]);
             buf[7..11].copy_from_slice(&v[wend + 5..wend + 9]);
-            Some((&buf[..], wend + 9))
+            Some((&buf[..], wend + 9, true))
         } else {
             None
         };
-        if let Some((m, e)) = cand
+        // The dashed 4-3-4 print form is distinctive; eleven bare
+        // characters need Medicare context.
+        if let Some((m, e, dashed)) = cand
             && val::mbi_valid(m)
-            && let Some(d) = cx.pick(Matcher::Mbi, i, e, false)
         {
-            let mut up = [0u8; 11];
-            for (o, c) in up.iter_mut().zip(m) {
-                *o = c.to_ascii_uppercase();
+            if let Some(d) = cx.pick(Matcher::Mbi, i, e, !dashed) {
+                let mut up = [0u8; 11];
+                for (o, c) in up.iter_mut().zip(m) {
+                    *o = c.to_ascii_uppercase();
+                }
+                rec.push(d, &up);
             }
-            rec.push(d, &up);
+            if dashed {
+                return e;
+            }
         }
     }
     // Alphanumeric ids under keyword context in free text (a passport
@@ -575,12 +620,263 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) {
             if cx.col.pos & bit(d) != 0 || cx.col.veto & bit(d) != 0 {
                 continue;
             }
-            if w.len() >= det.min_len && w.len() <= det.max_len && cx.kw_near(d, i, wend) {
+            if w.len() >= det.min_len
+                && w.len() <= det.max_len
+                && shape_ok(det.value, w)
+                && cx.kw_near(d, i, wend)
+            {
                 rec.push(d, w);
                 break;
             }
         }
     }
+    wend
+}
+
+/// Biometric template records by their format identifier, which the
+/// standards put in the first bytes: ISO/IEC 19794-2 finger minutiae
+/// (`FMR\0`, also ANSI INCITS 378), 19794-4 finger image (`FIR\0`), 19794-5
+/// face (`FAC\0`), 19794-6 iris (`IIR\0`), raw, base64 (`Rk1SA...`) or hex
+/// (`464d5200...`); and an ANSI/NIST-ITL transaction in base64 or hex (its
+/// plain form starts with `1.001:`, see `try_ansi_nist`).
+fn try_template(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> Option<usize> {
+    const RAW: [&[u8]; 4] = [b"FMR", b"FIR", b"FAC", b"IIR"];
+    const B64: [&[u8]; 5] = [b"Rk1SA", b"RklSA", b"RkFDA", b"SUlSA", b"MS4wMDE6"];
+    const HEX: [&[u8]; 5] = [
+        b"464d5200",
+        b"46495200",
+        b"46414300",
+        b"49495200",
+        b"312e3030313a",
+    ];
+    let v = cx.v;
+    let n = v.len();
+    let w = &v[i..wend];
+    if cx.eng.dets(Matcher::BiometricTemplate).is_empty() || w.len() < 3 {
+        return None;
+    }
+    let e = if w.len() == 3 && wend < n && v[wend] == 0 && RAW.contains(&w) {
+        // A raw record: its bytes are binary, so the value ends here for
+        // the lexer; only the header is needed.
+        n
+    } else if w.len() >= 5 && B64.iter().any(|p| w.starts_with(p)) {
+        let mut e = i;
+        while e < n && (is_alnum(v[e]) || matches!(v[e], b'+' | b'/' | b'=')) {
+            e += 1;
+        }
+        if e - i < 24 {
+            return None;
+        }
+        e
+    } else if w.len() >= 32
+        && HEX
+            .iter()
+            .any(|p| w.len() >= p.len() && w[..p.len()].eq_ignore_ascii_case(p))
+        && w.iter().all(|&b| is_hex(b))
+    {
+        wend
+    } else {
+        return None;
+    };
+    if let Some(d) = cx.pick(Matcher::BiometricTemplate, i, e, false) {
+        let h = fnv(&v[i..e.min(i + 4096)]);
+        rec.push(d, &h.to_le_bytes());
+    }
+    Some(e)
+}
+
+/// An ANSI/NIST-ITL 1-2011 traditional-encoding transaction: its Type-1
+/// record opens with field 1.001 (the record length) and the next field,
+/// 1.002 (the version), follows a group separator (0x1D). Both are
+/// required, so a stray `1.001:` in prose is not a biometric record.
+fn try_ansi_nist(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
+    let v = cx.v;
+    let n = v.len();
+    let mut j = i + 6;
+    while j < n && j - i < 16 && is_digit(v[j]) {
+        j += 1;
+    }
+    if j == i + 6 || j >= n || v[j] != 0x1D || !v[j + 1..].starts_with(b"1.002:") {
+        return None;
+    }
+    if cx.eng.dets(Matcher::BiometricTemplate).is_empty() {
+        return None;
+    }
+    if let Some(d) = cx.pick(Matcher::BiometricTemplate, i, n, false) {
+        let h = fnv(&v[i..n.min(i + 4096)]);
+        rec.push(d, &h.to_le_bytes());
+    }
+    Some(n)
+}
+
+/// The kind of 'omic feature a word names: an Illumina methylation probe
+/// (`cg` and 8 digits), an Ensembl gene or transcript (`ENSG`/`ENST` and
+/// 11 digits), or a protein (`ENSP` and 11 digits, or a UniProt accession
+/// such as `P04637` or `A0A024RBG1`).
+fn omic_kind(w: &[u8]) -> Option<Matcher> {
+    let digits = |s: &[u8]| s.iter().all(|b| b.is_ascii_digit());
+    match w.len() {
+        10 if w.starts_with(b"cg") && digits(&w[2..]) => Some(Matcher::MethylationProbe),
+        15 if (w.starts_with(b"ENSG") || w.starts_with(b"ENST")) && digits(&w[4..]) => {
+            Some(Matcher::GeneId)
+        }
+        15 if w.starts_with(b"ENSP") && digits(&w[4..]) => Some(Matcher::ProteinId),
+        6 | 10 if uniprot_accession(w) => Some(Matcher::ProteinId),
+        _ => None,
+    }
+}
+
+/// UniProtKB accession syntax: `[OPQ][0-9][A-Z0-9]{3}[0-9]` or
+/// `[A-NR-Z][0-9]([A-Z][A-Z0-9]{2}[0-9]){1,2}`.
+fn uniprot_accession(w: &[u8]) -> bool {
+    let up = |c: u8| c.is_ascii_uppercase();
+    let d = |c: u8| c.is_ascii_digit();
+    let an = |c: u8| up(c) || d(c);
+    let opq = |c: u8| matches!(c, b'O' | b'P' | b'Q');
+    let unit = |s: &[u8]| up(s[0]) && an(s[1]) && an(s[2]) && d(s[3]);
+    match w.len() {
+        6 => {
+            (opq(w[0]) && d(w[1]) && an(w[2]) && an(w[3]) && an(w[4]) && d(w[5]))
+                || (up(w[0]) && !opq(w[0]) && d(w[1]) && unit(&w[2..6]))
+        }
+        10 => up(w[0]) && !opq(w[0]) && d(w[1]) && unit(&w[2..6]) && unit(&w[6..10]),
+        _ => false,
+    }
+}
+
+/// An 'omic feature id naming a column or key (the last segment of a key
+/// path), with an optional version (`ENSG00000141510.12`) or isoform
+/// (`P04637-2`) suffix.
+pub(super) fn omic_column(eng: &Engine, name: &str) -> Option<(u8, u64)> {
+    let b = name.as_bytes();
+    if b.len() < 6 {
+        return None;
+    }
+    // The id is the last path segment, or the one before a numeric
+    // version segment.
+    let mut end = b.len();
+    let mut start = b
+        .iter()
+        .rposition(|&c| c == b'.' || c == b'/')
+        .map_or(0, |p| p + 1);
+    if start > 0
+        && start < end
+        && b[start..end].iter().all(u8::is_ascii_digit)
+        && b[start - 1] == b'.'
+    {
+        end = start - 1;
+        start = b[..end]
+            .iter()
+            .rposition(|&c| c == b'.' || c == b'/')
+            .map_or(0, |p| p + 1);
+    }
+    let mut id = &b[start..end];
+    // A UniProt isoform suffix.
+    if let Some(p) = id.iter().position(|&c| c == b'-') {
+        if p + 1 == id.len() || !id[p + 1..].iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        id = &id[..p];
+    }
+    let m = omic_kind(id)?;
+    let d = *eng.dets(m).first()?;
+    Some((d, fnv(id)))
+}
+
+/// One feature of a record's 'omic profile. The detection fires once the
+/// record holds the detector's systems-level number of distinct features
+/// (`min_features`): one methylation probe is a routine clinical value, a
+/// row of twenty or more is a profile.
+pub(super) fn omic_feature(eng: &Engine, d: usize, f: u64, rec: &mut RecordHits) {
+    if rec.matched & bit(d) != 0 {
+        return;
+    }
+    let d8 = d as u8;
+    if rec.omic.contains(&(d8, f)) {
+        return;
+    }
+    rec.omic.push((d8, f));
+    let have = rec.omic.iter().filter(|&&(x, _)| x == d8).count();
+    if have >= eng.detector(d).min_features {
+        rec.omic.retain(|&(x, _)| x != d8);
+        rec.push(d, b"systems-level profile");
+    }
+}
+
+/// An 'omic feature id in text followed by its value (`cg00000029 0.53`,
+/// `ENSG00000141510.12=5.2`): a list of ids without values is an
+/// annotation, not a measurement of anyone.
+fn try_omic_token(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> Option<usize> {
+    let v = cx.v;
+    let n = v.len();
+    let w = &v[i..wend];
+    if !matches!(w.len(), 6 | 10 | 15) {
+        return None;
+    }
+    let m = omic_kind(w)?;
+    let mut e = wend;
+    if e + 1 < n && matches!(v[e], b'.' | b'-') && is_digit(v[e + 1]) {
+        let mut k = e + 1;
+        while k < n && is_digit(v[k]) {
+            k += 1;
+        }
+        if k < n && is_alnum(v[k]) {
+            return None;
+        }
+        e = k;
+    }
+    let mut k = e;
+    while k < n && k - e < 3 && matches!(v[k], b' ' | b'\t' | b':' | b'=' | b',' | b';' | b'"') {
+        k += 1;
+    }
+    let num_start = k < n
+        && (is_digit(v[k]) || (matches!(v[k], b'-' | b'.') && k + 1 < n && is_digit(v[k + 1])));
+    if k == e || !num_start {
+        return None;
+    }
+    if let Some(d) = cx.pick(m, i, e, false) {
+        omic_feature(cx.eng, d, fnv(w), rec);
+    }
+    Some(e)
+}
+
+/// An ICD-10-CM code (`E11.9`, `E119`, `S72.001A`) that is on the official
+/// list, under diagnosis context.
+fn try_icd10(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> Option<usize> {
+    let v = cx.v;
+    let n = v.len();
+    let w = &v[i..wend];
+    if w.len() < 3
+        || w.len() > 7
+        || !w[0].is_ascii_alphabetic()
+        || !w[1].is_ascii_digit()
+        || cx.eng.dets(Matcher::Icd10).is_empty()
+    {
+        return None;
+    }
+    let mut e = wend;
+    if w.len() == 3 && e + 1 < n && v[e] == b'.' && is_alnum(v[e + 1]) {
+        let mut k = e + 1;
+        while k < n && is_alnum(v[k]) {
+            k += 1;
+        }
+        e = k;
+    }
+    let code = &v[i..e];
+    if !val::icd10cm_shape(code) || !super::icd10::contains(code) {
+        return None;
+    }
+    let d = cx.pick(Matcher::Icd10, i, e, false)?;
+    let mut buf = [0u8; 8];
+    let mut k = 0;
+    for &c in code {
+        if c != b'.' && k < buf.len() {
+            buf[k] = c.to_ascii_uppercase();
+            k += 1;
+        }
+    }
+    rec.push(d, &buf[..k]);
+    Some(e)
 }
 
 fn is_nucleotide_run(w: &[u8]) -> bool {
@@ -748,7 +1044,11 @@ fn interpret(
     }
     if s.bare()
         && s.uniform_sep(b"-")
-        && (s.lens_are(&[4, 4, 2]) || s.lens_are(&[5, 3, 2]) || s.lens_are(&[5, 4, 1]))
+        && (s.lens_are(&[4, 4, 2])
+            || s.lens_are(&[5, 3, 2])
+            || s.lens_are(&[5, 4, 1])
+            || s.lens_are(&[5, 4, 2])
+            || s.lens_are(&[11]))
         && val::ndc_shape(&cx.v[st..en])
         && let Some(det) = cx.pick(Matcher::Ndc, st, en, true)
     {
@@ -787,6 +1087,23 @@ fn interpret(
                 continue;
             }
             if nd >= dd.min_len && nd <= dd.max_len && cx.kw_near(det, st, en) {
+                rec.push(det, d);
+                return true;
+            }
+        }
+        // Token ids that may be all digits: a 9-digit passport after
+        // "passport", a driver's license after "DL".
+        for &det in cx.eng.dets(Matcher::Token) {
+            let det = det as usize;
+            let dd = cx.eng.detector(det);
+            if cx.col.pos & bit(det) != 0 || cx.col.veto & bit(det) != 0 {
+                continue;
+            }
+            if nd >= dd.min_len
+                && nd <= dd.max_len
+                && shape_ok(dd.value, d)
+                && cx.kw_near(det, st, en)
+            {
                 rec.push(det, d);
                 return true;
             }
@@ -927,11 +1244,13 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
                 rec.push(d, &buf[..n]);
             }
         }
+        // An opaque id: no spaces, the punctuation ids and cookie values
+        // use.
         Matcher::Token
             if v.len() >= det.min_len
                 && v.len() <= det.max_len
                 && v.iter()
-                    .all(|&c| is_alnum(c) || matches!(c, b'-' | b'_' | b'.' | b'@'))
+                    .all(|&c| is_alnum(c) || b"-_.@%=+/:|~*".contains(&c))
                 && shape_ok(det.value, v) =>
         {
             rec.push(d, v);
@@ -943,15 +1262,91 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
                 && nsm.max(ewm) <= 1000.0
             {
                 rec.push(d, l);
+                // The cell's centre stands for the point: geofences and
+                // U.S. evidence see a geohash like a coordinate pair.
+                if let Some((lat, lon)) = val::geohash_center(l) {
+                    if crate::identity::us_territory(lat, lon) {
+                        rec.us_evidence = true;
+                    }
+                    if rec.points.len() < 16 {
+                        rec.points.push(super::Point { lat, lon });
+                    }
+                }
             }
         }
         Matcher::Field if shape_ok(det.value, v) => {
-            let mut lower = [0u8; 256];
-            let l = lower_into(v, &mut lower);
-            rec.push(d, l);
+            if matches!(
+                det.value,
+                ValueShape::Secret | ValueShape::Binary | ValueShape::Vector
+            ) {
+                // Passwords, templates and embeddings are never kept, only
+                // a digest to tell two apart within the record.
+                rec.push(d, &fnv(v).to_le_bytes());
+            } else {
+                let mut lower = [0u8; 256];
+                let l = lower_into(v, &mut lower);
+                rec.push(d, l);
+            }
         }
         _ => {}
     }
+}
+
+/// A plain number: sign, digits, optional fraction and exponent (`0.53`,
+/// `-1.2e-3`, `12`). The value of an 'omic feature column.
+pub(super) fn is_number(v: &[u8]) -> bool {
+    let mut i = 0;
+    let n = v.len();
+    if i < n && matches!(v[i], b'+' | b'-') {
+        i += 1;
+    }
+    let s = i;
+    while i < n && is_digit(v[i]) {
+        i += 1;
+    }
+    let mut nd = i - s;
+    if i < n && v[i] == b'.' {
+        i += 1;
+        let f = i;
+        while i < n && is_digit(v[i]) {
+            i += 1;
+        }
+        nd += i - f;
+    }
+    if nd == 0 {
+        return false;
+    }
+    if i < n && matches!(v[i], b'e' | b'E') {
+        i += 1;
+        if i < n && matches!(v[i], b'+' | b'-') {
+            i += 1;
+        }
+        let x = i;
+        while i < n && is_digit(v[i]) {
+            i += 1;
+        }
+        if i == x {
+            return false;
+        }
+    }
+    i == n
+}
+
+/// The value without the separators people type inside ids (`-`, ` `),
+/// into `buf`; None when it does not fit.
+fn compact<'b>(v: &[u8], buf: &'b mut [u8; 24]) -> Option<&'b [u8]> {
+    let mut n = 0;
+    for &c in v {
+        if matches!(c, b'-' | b' ') {
+            continue;
+        }
+        if n == buf.len() {
+            return None;
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    Some(&buf[..n])
 }
 
 pub(super) fn regex_detector(
@@ -1013,6 +1408,51 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
                 count += 1;
             }
             count >= 16
+        }
+        ValueShape::Quantity => {
+            if v.len() > 48 {
+                return false;
+            }
+            // A sign, bracket or currency symbol (UTF-8 for the euro, pound
+            // and yen signs) may come first.
+            let mut k = 0;
+            while k < v.len() && k < 4 && (b"+-($~<>".contains(&v[k]) || v[k] >= 0x80) {
+                k += 1;
+            }
+            k < v.len() && v[k].is_ascii_digit()
+        }
+        ValueShape::Binary => {
+            let data_uri = v.len() > 16
+                && v[..5].eq_ignore_ascii_case(b"data:")
+                && memchr::memmem::find(&v[..v.len().min(100)], b";base64,").is_some();
+            data_uri
+                || (v.len() >= 200
+                    && v.iter().all(|&b| {
+                        is_alnum(b) || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'\n' | b'\r')
+                    }))
+        }
+        ValueShape::Secret => {
+            const NOT: &[&[u8]] = &[
+                b"true", b"false", b"yes", b"no", b"set", b"unset", b"hidden",
+            ];
+            (4..=512).contains(&v.len())
+                && !NOT.iter().any(|x| x.eq_ignore_ascii_case(v))
+                && !v.iter().all(|&b| b == v[0])
+        }
+        ValueShape::UsPassport => {
+            let mut b = [0u8; 24];
+            compact(v, &mut b).is_some_and(val::us_passport_shape)
+        }
+        ValueShape::AlienNumber => {
+            let mut b = [0u8; 24];
+            compact(v, &mut b).is_some_and(|c| {
+                val::alien_number_shape(c)
+                    && !c.iter().filter(|x| x.is_ascii_digit()).all(|&x| x == b'0')
+            })
+        }
+        ValueShape::DriversLicense => {
+            let mut b = [0u8; 24];
+            compact(v, &mut b).is_some_and(val::drivers_license_shape)
         }
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod icd10;
 mod lex;
 pub mod validate;
 
@@ -65,6 +66,10 @@ pub struct ColumnCtx {
     pub us: UsRole,
     pub person_key: bool,
     pub device_key: bool,
+    /// The column is named for an 'omic feature (`cg00000029`,
+    /// `ENSG00000141510`): its detector and the feature's digest. A number
+    /// under it is one feature of the record's profile.
+    pub omic: Option<(u8, u64)>,
 }
 
 impl ColumnCtx {
@@ -112,6 +117,9 @@ pub struct RecordHits {
     pub person_key: Option<(u32, u32)>,
     pub device_key: Option<(u32, u32)>,
     pub matched: DetMask,
+    /// Distinct 'omic features seen so far (detector, feature digest), up
+    /// to each detector's systems-level threshold.
+    pub omic: Vec<(u8, u64)>,
 }
 
 impl RecordHits {
@@ -126,6 +134,7 @@ impl RecordHits {
         self.person_key = None;
         self.device_key = None;
         self.matched = 0;
+        self.omic.clear();
     }
 
     pub fn value(&self, h: &Hit) -> &[u8] {
@@ -232,18 +241,20 @@ impl Engine {
                 regex_dets.push(i as u8);
             }
             for c in &d.context {
-                let w = c.join(" ");
-                match kw_words.iter().position(|x| *x == w) {
-                    Some(p) => keyword_mask[p] |= bit(i),
-                    None => {
-                        kw_words.push(w);
-                        keyword_mask.push(bit(i));
+                for w in keyword_forms(c) {
+                    match kw_words.iter().position(|x| *x == w) {
+                        Some(p) => keyword_mask[p] |= bit(i),
+                        None => {
+                            kw_words.push(w);
+                            keyword_mask.push(bit(i));
+                        }
                     }
                 }
             }
         }
         // Keywords match in text with any separator between their words:
-        // "social security", "social-security", "social_security".
+        // "social security", "social-security", "social_security",
+        // "socialsecurity", and "driver's license" for [driver, s, license].
         let patterns: Vec<String> = kw_words.clone();
         let keywords = if patterns.is_empty() {
             None
@@ -328,6 +339,7 @@ impl Engine {
                 }
             }
         }
+        ctx.omic = lex::omic_column(self, name.trim());
         let lat = name_has(&last_toks, LAT_WORDS);
         let lon = name_has(&last_toks, LON_WORDS);
         ctx.geo = if name_has(&last_toks, PAIR_LONLAT_WORDS) {
@@ -367,6 +379,11 @@ impl Engine {
         }
         let placeholder = is_placeholder(v);
         if !placeholder {
+            if let Some((d, f)) = col.omic
+                && lex::is_number(v)
+            {
+                lex::omic_feature(self, d as usize, f, rec);
+            }
             for &d in &col.fields {
                 lex::field_detector(self, d as usize, v, rec);
             }
@@ -474,6 +491,35 @@ impl Engine {
         let d = &self.catalog.detectors[det];
         (d.category, d.class)
     }
+}
+
+/// The spellings of a multi-word keyword in free text: its words joined by
+/// a space, `-`, `_` or nothing, and an apostrophe before a lone `s`
+/// (`driver's license`). Long keywords get the space and glued forms only.
+fn keyword_forms(words: &[String]) -> Vec<String> {
+    if words.len() <= 1 {
+        return vec![words.concat()];
+    }
+    const SEPS: [&str; 4] = [" ", "-", "_", ""];
+    if words.len() > 4 {
+        return vec![words.join(" "), words.concat()];
+    }
+    let mut out: Vec<String> = vec![words[0].clone()];
+    for w in &words[1..] {
+        let mut next = Vec::new();
+        for prefix in &out {
+            for sep in SEPS {
+                next.push(format!("{prefix}{sep}{w}"));
+            }
+            if w == "s" {
+                next.push(format!("{prefix}'s"));
+            }
+        }
+        out = next;
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn fmt_point(buf: &mut [u8; 48], p: Point) -> usize {

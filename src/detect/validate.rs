@@ -768,12 +768,15 @@ pub fn ndc_shape(s: &[u8]) -> bool {
 /// ICD-10-CM code structure (CMS/NCHS tabular list): a category of letter,
 /// digit, alphanumeric, then up to four more alphanumeric characters
 /// (etiology, site, severity, 7th-character extension), written with or
-/// without the dot after the category. Whether the code exists is checked
-/// against the code list elsewhere.
+/// without the dot after the category. The 2026 list adds categories of
+/// letter, letter, digit (`QA0`, neurodevelopmental disorders related to
+/// genetic variants), so a letter in second place is accepted when a digit
+/// follows. Whether the code exists is checked against the code list
+/// elsewhere.
 pub fn icd10cm_shape(s: &[u8]) -> bool {
     if s.len() < 3
         || !s[0].is_ascii_alphabetic()
-        || !s[1].is_ascii_digit()
+        || !(s[1].is_ascii_digit() || (s[1].is_ascii_alphabetic() && s[2].is_ascii_digit()))
         || !s[2].is_ascii_alphanumeric()
     {
         return false;
@@ -797,6 +800,22 @@ const GEOHASH_ALPHABET: &[u8; 32] = b"0123456789bcdefghjkmnpqrstuvwxyz";
 /// threshold as for decimal coordinates. Only the canonical lowercase
 /// alphabet is accepted, because uppercase runs are usually other tokens.
 pub fn geohash_cell_m(s: &[u8]) -> Option<(f64, f64)> {
+    let (lat_lo, lat_hi, lon_lo, lon_hi) = geohash_bounds(s)?;
+    let centre_lat = (lat_lo + lat_hi) / 2.0;
+    let ns = (lat_hi - lat_lo) * M_PER_DEG;
+    let ew = (lon_hi - lon_lo) * M_PER_DEG * centre_lat.to_radians().cos();
+    Some((ns, ew))
+}
+
+/// The centre (latitude, longitude) of a geohash's cell, so a geohash can
+/// be tested against geofences and U.S. territory like a coordinate pair.
+pub fn geohash_center(s: &[u8]) -> Option<(f64, f64)> {
+    let (lat_lo, lat_hi, lon_lo, lon_hi) = geohash_bounds(s)?;
+    Some(((lat_lo + lat_hi) / 2.0, (lon_lo + lon_hi) / 2.0))
+}
+
+/// (lat_lo, lat_hi, lon_lo, lon_hi) of a geohash cell.
+fn geohash_bounds(s: &[u8]) -> Option<(f64, f64, f64, f64)> {
     if !(1..=12).contains(&s.len()) {
         return None;
     }
@@ -821,10 +840,82 @@ pub fn geohash_cell_m(s: &[u8]) -> Option<(f64, f64)> {
             lon_bit = !lon_bit;
         }
     }
-    let centre_lat = (lat_lo + lat_hi) / 2.0;
-    let ns = (lat_hi - lat_lo) * M_PER_DEG;
-    let ew = (lon_hi - lon_lo) * M_PER_DEG * centre_lat.to_radians().cos();
-    Some((ns, ew))
+    Some((lat_lo, lat_hi, lon_lo, lon_hi))
+}
+
+/// U.S. driver's license (and state ID) numbers: the union of the state
+/// formats published by the issuing states (as collected in the AAMVA DL/ID
+/// card design standard's jurisdiction annexes and the widely circulated
+/// state format tables). `s` holds the number without separators. No state
+/// publishes a check digit, so this is shape only and always needs context:
+/// 4-14 or 16 digits (AL, AK, AR, CT, DE, GA, LA, MS, NC, NY, PA, SC, TX,
+/// UT, WY, ...); a letter and 3-14 or 18 digits (CA A1234567, FL/MD/MN
+/// 12 digits, IL 11, NJ 14, WI 13, NY 18); two letters and 3-7 digits (AZ,
+/// CO, OH, WV); ND's 3 letters and 6 digits; ME/VT 7 digits and a letter;
+/// MO 8 digits and 2 letters or 9 digits and a letter, or a letter, 6
+/// digits and a letter; ID 2 letters, 6 digits, a letter; IA 3 digits, 2
+/// letters, 4 digits; NH 2 digits, 3 letters, 5 digits; KS letter-digit
+/// alternation (A1B2C); WA `WDL` and 9 alphanumerics, or the pre-2018 WA
+/// form of 7 letters or `*`, 3 digits and 2 alphanumerics. A number whose
+/// digits are all the same (`A0000000`) is a placeholder.
+pub fn drivers_license_shape(s: &[u8]) -> bool {
+    let n = s.len();
+    if !(4..=19).contains(&n) {
+        return false;
+    }
+    let digits_placeholder = {
+        let mut it = s.iter().filter(|b| b.is_ascii_digit());
+        match it.next() {
+            Some(&f) => it.all(|&b| b == f),
+            None => true,
+        }
+    };
+    if digits_placeholder {
+        return false;
+    }
+    if n == 12
+        && s[..7].iter().all(|b| b.is_ascii_alphabetic() || *b == b'*')
+        && s[7..10].iter().all(u8::is_ascii_digit)
+        && s[10..].iter().all(u8::is_ascii_alphanumeric)
+        && s[..7].iter().any(u8::is_ascii_alphabetic)
+    {
+        return true;
+    }
+    if n == 12 && s[..3].eq_ignore_ascii_case(b"WDL") && s.iter().all(u8::is_ascii_alphanumeric) {
+        return true;
+    }
+    // Runs of letters (true) and digits (false) with their lengths.
+    let mut runs = [(false, 0u8); 5];
+    let mut nr = 0;
+    for &b in s {
+        let letter = if b.is_ascii_alphabetic() {
+            true
+        } else if b.is_ascii_digit() {
+            false
+        } else {
+            return false;
+        };
+        if nr > 0 && runs[nr - 1].0 == letter {
+            runs[nr - 1].1 += 1;
+        } else {
+            if nr == runs.len() {
+                return false;
+            }
+            runs[nr] = (letter, 1);
+            nr += 1;
+        }
+    }
+    match runs[..nr] {
+        [(false, d)] => (4..=14).contains(&d) || d == 16,
+        [(true, 1), (false, d)] => (3..=14).contains(&d) || d == 18,
+        [(true, 2), (false, d)] => (3..=7).contains(&d),
+        [(true, 3), (false, 6)] => true,
+        [(false, 7), (true, 1)] | [(false, 8), (true, 2)] | [(false, 9), (true, 1)] => true,
+        [(true, 1), (false, 6), (true, 1)] | [(true, 2), (false, 6), (true, 1)] => true,
+        [(false, 3), (true, 2), (false, 4)] | [(false, 2), (true, 3), (false, 5)] => true,
+        [(true, 1), (false, 1), (true, 1), (false, 1), (true, 1)] => true,
+        _ => false,
+    }
 }
 
 /// 10^-d as f64; exponents are capped because anything past ~324 is 0.0.
@@ -1784,6 +1875,7 @@ mod tests {
     fn icd10_table() {
         for ok in [
             "E11", "E11.9", "E119", "S72.001A", "S72001A", "U07.1", "Z3A.01", "j45.909",
+            "QA0.0159", "QA0",
         ] {
             assert!(icd10cm_shape(ok.as_bytes()), "{ok}");
         }
@@ -1791,7 +1883,8 @@ mod tests {
             "",
             "E1",
             "11.9",
-            "EE1.9",
+            "EEE.9",
+            "QAA",
             "E11.",
             "E11.12345",
             "E1112345",
@@ -1800,6 +1893,56 @@ mod tests {
         ] {
             assert!(!icd10cm_shape(bad.as_bytes()), "{bad}");
         }
+    }
+
+    #[test]
+    fn drivers_license_table() {
+        for ok in [
+            "A1234567",            // CA
+            "D12345678901",        // FL
+            "S12345678901",        // IL 1+11
+            "123456789",           // many states
+            "12345678",            // PA
+            "AB12345",             // OH
+            "ABC123456",           // ND
+            "1234567A",            // ME/VT
+            "12345678AB",          // MO
+            "A123456R",            // MO
+            "AB123456C",           // ID
+            "123AB4567",           // IA
+            "12ABC34567",          // NH
+            "K1L2M",               // KS
+            "WDLAB12CD345",        // WA 2018+
+            "SMITHJ*123AB",        // WA before 2018
+            "A123456789012345678", // NY 1+18
+        ] {
+            assert!(drivers_license_shape(ok.as_bytes()), "{ok}");
+        }
+        for bad in [
+            "",
+            "123",
+            "A0000000",
+            "00000000",
+            "ABCDEFGH",
+            "AB",
+            "ABCD123",
+            "A1B2C3D4E5",
+            "1234567890123456789",
+            "A12-34567",
+            "12345678901234567",
+        ] {
+            assert!(!drivers_license_shape(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn geohash_centres() {
+        let (lat, lon) = geohash_center(b"dr5regw").unwrap();
+        assert!(
+            (lat - 40.7128).abs() < 0.01 && (lon + 74.006).abs() < 0.01,
+            "{lat},{lon}"
+        );
+        assert!(geohash_center(b"dr5rega").is_none());
     }
 
     // ------------------------------------------------------------- location

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod counts;
+mod generated;
 mod genomic;
 mod invariance;
 mod patterns;
