@@ -36,18 +36,38 @@ pub const DEFAULT_EXACT_LIMIT: usize = 1_000_000;
 const HLL_P: u32 = 14;
 const HLL_M: usize = 1 << HLL_P;
 
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Hll {
-    reg: Box<[u8; HLL_M]>,
+    reg: Box<Registers>,
+}
+
+#[derive(Clone)]
+struct Registers([u8; HLL_M]);
+
+impl Default for Registers {
+    fn default() -> Self {
+        Registers([0; HLL_M])
+    }
+}
+
+impl std::ops::Deref for Registers {
+    type Target = [u8; HLL_M];
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Registers {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 impl Hll {
-    fn new() -> Hll {
-        Hll {
-            reg: Box::new([0; HLL_M]),
-        }
+    pub fn new() -> Hll {
+        Hll::default()
     }
-    fn insert(&mut self, h: IdHash) {
+    pub fn insert(&mut self, h: IdHash) {
         let idx = (h >> (128 - HLL_P)) as usize;
         let w = h as u64;
         let rho = (w.leading_zeros() + 1).min(64 - HLL_P + 1) as u8;
@@ -55,12 +75,12 @@ impl Hll {
             self.reg[idx] = rho;
         }
     }
-    fn merge(&mut self, o: &Hll) {
+    pub fn merge(&mut self, o: &Hll) {
         for (a, b) in self.reg.iter_mut().zip(o.reg.iter()) {
             *a = (*a).max(*b);
         }
     }
-    fn estimate(&self) -> f64 {
+    pub fn estimate(&self) -> f64 {
         let m = HLL_M as f64;
         let alpha = 0.7213 / (1.0 + 1.079 / m);
         let mut sum = 0.0;
@@ -152,14 +172,117 @@ impl Counter {
     }
 }
 
+/// Distinct persons per category. While the data set is small (up to the
+/// exact limit of distinct persons) one map from person to category bits
+/// holds everything: one hash-table update per record instead of one per
+/// category. Past the limit it splits into one `Counter` per category, each
+/// exact up to the limit on its own, so a small category stays exact inside
+/// a huge data set and every verdict stays exact.
+#[derive(Clone)]
+enum Persons {
+    Exact(IdMap),
+    Split { cats: Vec<Counter>, union: Hll },
+}
+
+pub type IdMap = std::collections::HashMap<IdHash, u8, BuildHasherDefault<IdHasher>>;
+
+impl Persons {
+    fn add(&mut self, id: IdHash, cats: CategorySet, limit: usize) {
+        match self {
+            Persons::Exact(m) => {
+                *m.entry(id).or_insert(0) |= cats.0;
+                if m.len() > limit {
+                    self.split(limit);
+                }
+            }
+            Persons::Split { cats: cs, union } => {
+                for c in cats.iter() {
+                    cs[c.index()].insert(id);
+                }
+                union.insert(id);
+            }
+        }
+    }
+
+    fn split(&mut self, limit: usize) {
+        let Persons::Exact(m) = self else { return };
+        let mut cats: Vec<Counter> = (0..CATEGORY_COUNT).map(|_| Counter::new(limit)).collect();
+        let mut union = Hll::new();
+        for (&id, &bits) in m.iter() {
+            for c in CategorySet(bits).iter() {
+                cats[c.index()].insert(id);
+            }
+            union.insert(id);
+        }
+        *self = Persons::Split { cats, union };
+    }
+
+    fn merge(&mut self, o: Persons, limit: usize) {
+        match o {
+            Persons::Exact(om) => {
+                if let Persons::Exact(m) = self {
+                    let (mut big, small) = if om.len() > m.len() {
+                        (om, std::mem::take(m))
+                    } else {
+                        (std::mem::take(m), om)
+                    };
+                    for (id, bits) in small {
+                        *big.entry(id).or_insert(0) |= bits;
+                    }
+                    *m = big;
+                    if m.len() > limit {
+                        self.split(limit);
+                    }
+                } else {
+                    for (id, bits) in om {
+                        self.add(id, CategorySet(bits), limit);
+                    }
+                }
+            }
+            Persons::Split { cats, union } => {
+                self.split(limit);
+                if let Persons::Split {
+                    cats: mine,
+                    union: mu,
+                } = self
+                {
+                    for (a, b) in mine.iter_mut().zip(cats) {
+                        a.merge(b);
+                    }
+                    mu.merge(&union);
+                }
+            }
+        }
+    }
+
+    fn count(&self, c: Category) -> (u64, bool) {
+        match self {
+            Persons::Exact(m) => (
+                m.values().filter(|&&b| b & c.bit() != 0).count() as u64,
+                true,
+            ),
+            Persons::Split { cats, .. } => (cats[c.index()].count(), cats[c.index()].is_exact()),
+        }
+    }
+
+    fn union(&self) -> (u64, bool) {
+        match self {
+            Persons::Exact(m) => (m.len() as u64, true),
+            Persons::Split { union, .. } => (union.estimate().round() as u64, false),
+        }
+    }
+}
+
 /// Per-thread results, merged at the end. Everything in it is order-free
 /// (sums, set unions, sorted lists) so the report does not depend on the
 /// thread count or the chunk size.
 #[derive(Clone)]
 pub struct Tally {
     pub records: u64,
-    pub cats: Vec<Counter>,
-    pub union: Counter,
+    persons: Persons,
+    /// Precise geolocation counts devices (202.205(c)), not persons.
+    devices: Counter,
+    limit: usize,
     pub det_matches: Vec<u64>,
     pub det_records: Vec<u64>,
     pub gov_records: u64,
@@ -174,8 +297,9 @@ impl Tally {
     pub fn new(detectors: usize, limit: usize) -> Tally {
         Tally {
             records: 0,
-            cats: (0..CATEGORY_COUNT).map(|_| Counter::new(limit)).collect(),
-            union: Counter::new(limit),
+            persons: Persons::Exact(IdMap::default()),
+            devices: Counter::new(limit),
+            limit,
             det_matches: vec![0; detectors],
             det_records: vec![0; detectors],
             gov_records: 0,
@@ -186,10 +310,8 @@ impl Tally {
 
     pub fn merge(&mut self, o: Tally) {
         self.records += o.records;
-        for (a, b) in self.cats.iter_mut().zip(o.cats) {
-            a.merge(b);
-        }
-        self.union.merge(o.union);
+        self.persons.merge(o.persons, self.limit);
+        self.devices.merge(o.devices);
         for (a, b) in self.det_matches.iter_mut().zip(&o.det_matches) {
             *a += b;
         }
@@ -203,8 +325,32 @@ impl Tally {
 
     /// Counts one person for one category directly (a genomic sample).
     pub fn add_person(&mut self, cat: Category, id: IdHash) {
-        self.cats[cat.index()].insert(id);
-        self.union.insert(id);
+        let mut s = CategorySet::default();
+        s.insert(cat);
+        self.add(id, s, id);
+    }
+
+    /// Counts a person in `cats`; `device` is who counts for precise
+    /// geolocation.
+    pub fn add(&mut self, person: IdHash, cats: CategorySet, device: IdHash) {
+        self.persons.add(person, cats, self.limit);
+        if cats.contains(Category::PreciseGeolocation) {
+            self.devices.insert(device);
+        }
+    }
+
+    /// The distinct count of a category, and whether it is exact.
+    pub fn count(&self, c: Category) -> (u64, bool) {
+        if c.counts_devices() {
+            (self.devices.count(), self.devices.is_exact())
+        } else {
+            self.persons.count(c)
+        }
+    }
+
+    /// Distinct persons having any category (`--combined union`).
+    pub fn union_count(&self) -> (u64, bool) {
+        self.persons.union()
     }
 }
 
@@ -301,19 +447,16 @@ pub fn finish_record(
         t.own_identity_records += 1;
         cfg.key.own(file_id, offset)
     });
-    for c in cats.iter() {
-        let id = if c.counts_devices() {
-            let dev = match &cfg.device_key {
-                Some(_) => rec.device_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
-                None => strongest(eng, rec, cfg, |k| k == IdentityKind::Device),
-            };
-            dev.unwrap_or(person)
-        } else {
-            person
+    let device = if cats.contains(Category::PreciseGeolocation) {
+        let dev = match &cfg.device_key {
+            Some(_) => rec.device_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
+            None => strongest(eng, rec, cfg, |k| k == IdentityKind::Device),
         };
-        t.cats[c.index()].insert(id);
-    }
-    t.union.insert(person);
+        dev.unwrap_or(person)
+    } else {
+        person
+    };
+    t.add(person, cats, device);
 }
 
 /// The strongest identifier in a record (SPEC 5: SSN, then government ID,
@@ -369,6 +512,31 @@ mod tests {
         assert!(!c.is_exact());
         let err = (c.count() as f64 - 200_000.0).abs() / 200_000.0;
         assert!(err < 4.0 * Hll::relative_error(), "err {err}");
+    }
+
+    /// Past the exact limit of distinct persons, a small category must stay
+    /// exact: 150 genomic persons among 5,000 persons with a limit of 1,000.
+    #[test]
+    fn small_categories_stay_exact_in_large_sets() {
+        let mut parts: Vec<Tally> = (0..3).map(|_| Tally::new(1, 1000)).collect();
+        for (i, h) in ids(5000, 3).enumerate() {
+            let mut s = CategorySet::default();
+            s.insert(Category::CoveredPersonalIdentifiers);
+            if i < 150 {
+                s.insert(Category::HumanGenomic);
+            }
+            parts[i % 3].add(h, s, h);
+        }
+        let mut t = Tally::new(1, 1000);
+        for p in parts {
+            t.merge(p);
+        }
+        assert_eq!(t.count(Category::HumanGenomic), (150, true));
+        let (cpi, exact) = t.count(Category::CoveredPersonalIdentifiers);
+        assert!(!exact);
+        assert!((cpi as f64 - 5000.0).abs() < 5000.0 * 4.0 * Hll::relative_error());
+        let (u, _) = t.union_count();
+        assert!((u as f64 - 5000.0).abs() < 5000.0 * 4.0 * Hll::relative_error());
     }
 
     #[test]

@@ -160,13 +160,12 @@ pub fn evaluate(t: &Tally, th: &Thresholds, mode: CombinedMode, complete: bool) 
     let categories: Vec<CategoryResult> = Category::ALL
         .iter()
         .map(|&c| {
-            let ctr = &t.cats[c.index()];
-            let count = ctr.count();
+            let (count, exact) = t.count(c);
             let threshold = th.get(c).more_than;
             CategoryResult {
                 category: c,
                 count,
-                exact: ctr.is_exact(),
+                exact,
                 threshold,
                 bulk: count > threshold,
             }
@@ -185,7 +184,7 @@ pub fn evaluate(t: &Tally, th: &Thresholds, mode: CombinedMode, complete: bool) 
             (Some(max), max > l)
         }
         (CombinedMode::Union, Some(l)) => {
-            let u = t.union.count();
+            let (u, _) = t.union_count();
             (Some(u), u > l)
         }
     };
