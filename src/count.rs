@@ -7,7 +7,7 @@
 //! persons, mergeable, and reported as an estimate with its error.
 
 use crate::category::{CATEGORY_COUNT, Category, CategorySet, IdClass};
-use crate::detect::{Engine, IdentityKind, RecordHits};
+use crate::detect::{Engine, IdentityKind, Matcher, RecordHits};
 use crate::identity::{IdHash, IdentityKey, IdentityMode};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -410,7 +410,8 @@ pub fn finish_record(
         }
         seen.push((h.det, dg));
         let det = eng.detector(h.det as usize);
-        us_evidence |= det.us_evidence;
+        us_evidence |=
+            det.us_evidence && !(det.matcher == Matcher::PhoneNanp && non_us_nanp(rec.value(h)));
         if let Some(c) = det.sensitive_category() {
             cats.insert(c);
             sensitive.push((h.det, dg));
@@ -459,6 +460,25 @@ pub fn finish_record(
     t.add(person, cats, device);
 }
 
+/// NANP area codes outside the United States (Canada and the Caribbean
+/// nations that share +1): a phone there is no U.S. evidence. U.S.
+/// territories (Puerto Rico 787/939, USVI 340, Guam 671, CNMI 670, American
+/// Samoa 684) are U.S.
+fn non_us_nanp(ten_digits: &[u8]) -> bool {
+    const NON_US: &[&[u8; 3]] = &[
+        // Canada
+        b"204", b"226", b"236", b"249", b"250", b"257", b"263", b"289", b"306", b"343", b"354",
+        b"365", b"367", b"368", b"382", b"387", b"403", b"416", b"418", b"428", b"431", b"437",
+        b"438", b"450", b"460", b"468", b"474", b"506", b"514", b"519", b"548", b"579", b"581",
+        b"584", b"587", b"604", b"613", b"639", b"647", b"672", b"683", b"705", b"709", b"742",
+        b"753", b"778", b"780", b"782", b"807", b"819", b"825", b"867", b"873", b"879", b"902",
+        b"905", b"942", // Caribbean and Bermuda
+        b"242", b"246", b"264", b"268", b"284", b"345", b"441", b"473", b"649", b"658", b"664",
+        b"721", b"758", b"767", b"784", b"809", b"829", b"849", b"868", b"869", b"876",
+    ];
+    ten_digits.len() == 10 && NON_US.iter().any(|a| &ten_digits[..3] == *a)
+}
+
 /// The strongest identifier in a record (SPEC 5: SSN, then government ID,
 /// e-mail, phone, MAID/IMEI/MAC, card), first in record order on a tie.
 fn strongest(
@@ -491,6 +511,14 @@ mod tests {
     fn ids(n: u64, salt: u64) -> impl Iterator<Item = IdHash> {
         let k = IdentityKey::default();
         (0..n).map(move |i| k.hash(&salt.to_le_bytes(), &i.to_le_bytes()))
+    }
+
+    #[test]
+    fn canadian_phones_are_not_us_evidence() {
+        assert!(non_us_nanp(b"4165550123"));
+        assert!(non_us_nanp(b"8765550123"));
+        assert!(!non_us_nanp(b"2125550123"));
+        assert!(!non_us_nanp(b"7875550123"));
     }
 
     #[test]
