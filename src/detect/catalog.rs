@@ -54,9 +54,13 @@ pub enum Matcher {
     BiometricTemplate,
     /// Any non-empty value in a field whose name says what it is.
     Field,
-    /// A user-supplied regular expression (`--patterns DIR`).
+    /// A user-supplied regular expression (`--patterns DIR`). Keep last:
+    /// `MATCHER_COUNT` counts up to it.
     Regex,
 }
+
+/// Number of `Matcher` variants (the last one is `Regex`).
+pub const MATCHER_COUNT: usize = Matcher::Regex as usize + 1;
 
 /// What a field recogniser accepts as a value, so an empty or placeholder
 /// cell in a `name` column is not a name.
@@ -93,6 +97,12 @@ pub enum ValueShape {
     AlienNumber,
     /// A U.S. driver's license number in one of the state formats.
     DriversLicense,
+    /// An account handle: has a letter, and is not a date, a time or a
+    /// status word (`true`, `failed`, `active`).
+    Handle,
+    /// A clinical entry: any value, except a lone ICD-10-CM-shaped code
+    /// that is not on the official list (`E11.99` names no diagnosis).
+    Clinical,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -157,6 +167,8 @@ struct RawDetector {
     needs_context: bool,
     #[serde(default)]
     supporting: bool,
+    #[serde(default)]
+    digest: bool,
     min_features: Option<usize>,
     reference: String,
     explain: String,
@@ -201,6 +213,9 @@ pub struct Detector {
     /// Supporting evidence only (an ABA routing number names a bank, not a
     /// person): reported, but never a category or a listed identifier.
     pub supporting: bool,
+    /// Keep only a digest of each value, never the value (passwords, PINs,
+    /// security answers, templates): enough to tell two apart in a record.
+    pub digest: bool,
     /// Systems-level scale for the 'omic matchers: the number of distinct
     /// features (probes, genes, proteins) one record must hold with values.
     pub min_features: usize,
@@ -503,6 +518,11 @@ fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
         veto: r.veto.iter().map(|c| tokens(c)).collect(),
         needs_context: r.needs_context || context_only,
         supporting: r.supporting,
+        digest: r.digest
+            || matches!(
+                r.value,
+                ValueShape::Secret | ValueShape::Binary | ValueShape::Vector
+            ),
         min_features: r.min_features.unwrap_or(20).max(2),
         min_len: r.min_len.unwrap_or(1),
         max_len: r.max_len.unwrap_or(64),

@@ -30,6 +30,11 @@ struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn kw_near(&mut self, det: usize, s: usize, e: usize) -> bool {
+        // A candidate that is the whole value leaves no room for a keyword
+        // beside it: skip the keyword pass (most structured values).
+        if s == 0 && e >= self.v.len() {
+            return false;
+        }
         if !self.kw_ready {
             KEYWORDS.with(|k| self.eng.keyword_hits(self.v, &mut k.borrow_mut()));
             self.kw_ready = true;
@@ -81,6 +86,8 @@ struct Group {
     neg: bool,
     start: usize,
     overflow: bool,
+    /// A phone extension is glued on (`5309x123`): the number is a phone.
+    ext: bool,
 }
 
 const MAX_RUNS: usize = 16;
@@ -98,6 +105,7 @@ fn lex_group(v: &[u8], i: usize) -> Option<(Group, usize)> {
         neg: false,
         start: i,
         overflow: false,
+        ext: false,
     };
     let mut j = i;
     match v[j] {
@@ -162,8 +170,11 @@ fn lex_group(v: &[u8], i: usize) -> Option<(Group, usize)> {
     // A number glued to letters (`abc123`, `123abc`) is part of a word,
     // except a phone number's extension (`212-867-5309x123`,
     // `2128675309ext45`).
-    if j < n && is_alnum(v[j]) && !(g.nd >= 10 && extension_at(v, j)) {
-        return None;
+    if j < n && is_alnum(v[j]) {
+        if !((10..=11).contains(&g.nd) && extension_at(v, j)) {
+            return None;
+        }
+        g.ext = true;
     }
     Some((g, j))
 }
@@ -352,7 +363,7 @@ fn token_at(
     if wend == i {
         return i + 1;
     }
-    if b.is_ascii_uppercase()
+    if b.is_ascii_alphabetic()
         && let Some(e) = try_iban(cx, i, rec)
     {
         return e;
@@ -500,8 +511,15 @@ fn try_ipv6(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
 fn try_iban(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
     let v = cx.v;
     let n = v.len();
+    // The country code is upper case in print; a lower-case one (`my iban
+    // is gb82west...`) is accepted under IBAN context only.
+    let lower = v[i].is_ascii_lowercase();
     if i + 15 > n
-        || !v[i + 1].is_ascii_uppercase()
+        || !(if lower {
+            v[i + 1].is_ascii_lowercase()
+        } else {
+            v[i + 1].is_ascii_uppercase()
+        })
         || !is_digit(v[i + 2])
         || !is_digit(v[i + 3])
         || cx.eng.dets(Matcher::Iban).is_empty()
@@ -537,7 +555,7 @@ fn try_iban(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
     for k in (0..ng).rev() {
         let (e, l) = ends[k];
         if l >= 15 && val::iban_valid(&buf[..l]) {
-            if let Some(d) = cx.pick(Matcher::Iban, i, e, false) {
+            if let Some(d) = cx.pick(Matcher::Iban, i, e, lower) {
                 rec.push(d, &buf[..l]);
             }
             return Some(e);
@@ -612,21 +630,36 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
         }
     }
     // Alphanumeric ids under keyword context in free text (a passport
-    // `A12345678` after "passport"). Column context is handled per field.
-    if w.iter().any(|b| b.is_ascii_digit()) {
-        for &d in cx.eng.dets(Matcher::Token) {
-            let d = d as usize;
-            let det = cx.eng.detector(d);
-            if cx.col.pos & bit(d) != 0 || cx.col.veto & bit(d) != 0 {
-                continue;
-            }
-            if w.len() >= det.min_len
-                && w.len() <= det.max_len
-                && shape_ok(det.value, w)
-                && cx.kw_near(d, i, wend)
-            {
-                rec.push(d, w);
-                break;
+    // `A12345678` after "passport"). Column context is handled per field,
+    // and a column that already says what its values are (an address) gets
+    // no keyword-window ids: `2076 Pin Oak Drive` holds no PIN.
+    if cx.col.fields.is_empty() && !cx.eng.dets(Matcher::Token).is_empty() {
+        // The id may run on over the punctuation ids use (`sunny_77`,
+        // `D123-4567-8901-2`, `jane.doe99`); a trailing one is prose.
+        let n = v.len();
+        let mut he = wend;
+        while he < n && (is_alnum(v[he]) || matches!(v[he], b'_' | b'.' | b'-')) {
+            he += 1;
+        }
+        while he > wend && matches!(v[he - 1], b'_' | b'.' | b'-') {
+            he -= 1;
+        }
+        let t = &v[i..he];
+        if t.iter().any(|b| b.is_ascii_digit()) {
+            for &d in cx.eng.dets(Matcher::Token) {
+                let d = d as usize;
+                let det = cx.eng.detector(d);
+                if cx.col.pos & bit(d) != 0 || cx.col.veto & bit(d) != 0 {
+                    continue;
+                }
+                if t.len() >= det.min_len
+                    && t.len() <= det.max_len
+                    && shape_ok(det.value, t)
+                    && cx.kw_near(d, i, he)
+                {
+                    push_value(rec, det, d, t);
+                    return he;
+                }
             }
         }
     }
@@ -744,11 +777,10 @@ fn uniprot_accession(w: &[u8]) -> bool {
     }
 }
 
-/// An 'omic feature id naming a column or key (the last segment of a key
+/// The 'omic feature id a column or key names (the last segment of a key
 /// path), with an optional version (`ENSG00000141510.12`) or isoform
-/// (`P04637-2`) suffix.
-pub(super) fn omic_column(eng: &Engine, name: &str) -> Option<(u8, u64)> {
-    let b = name.as_bytes();
+/// (`P04637-2`) suffix: its kind and the bare id.
+pub(super) fn omic_name(b: &[u8]) -> Option<(Matcher, &[u8])> {
     if b.len() < 6 {
         return None;
     }
@@ -778,7 +810,13 @@ pub(super) fn omic_column(eng: &Engine, name: &str) -> Option<(u8, u64)> {
         }
         id = &id[..p];
     }
-    let m = omic_kind(id)?;
+    Some((omic_kind(id)?, id))
+}
+
+/// The detector and feature digest of a column or key named for an 'omic
+/// feature.
+pub(super) fn omic_column(eng: &Engine, name: &str) -> Option<(u8, u64)> {
+    let (m, id) = omic_name(name.as_bytes())?;
     let d = *eng.dets(m).first()?;
     Some((d, fnv(id)))
 }
@@ -849,7 +887,7 @@ fn try_icd10(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> Op
     if w.len() < 3
         || w.len() > 7
         || !w[0].is_ascii_alphabetic()
-        || !w[1].is_ascii_digit()
+        || !(w[1].is_ascii_digit() || w[2].is_ascii_digit())
         || cx.eng.dets(Matcher::Icd10).is_empty()
     {
         return None;
@@ -1004,9 +1042,17 @@ fn interpret(
         rec.push(det, d);
         return true;
     }
-    if let Some((phone, formatted)) = phone_digits(&s)
+    // A phone starts its digit group: the tail of `21 259 240 8721` (a
+    // Portuguese number) is not a U.S. phone.
+    if a == 0
+        && let Some((phone, formatted)) = phone_digits(&s)
         && val::nanp_valid(phone)
-        && let Some(det) = cx.pick(Matcher::PhoneNanp, st, en, !formatted)
+        && let Some(det) = cx.pick(
+            Matcher::PhoneNanp,
+            st,
+            en,
+            !(formatted || (g.ext && b + 1 == g.nr)),
+        )
     {
         rec.push(det, phone);
         return true;
@@ -1078,8 +1124,9 @@ fn interpret(
         return false;
     }
     // Digit ids under a keyword in free text (a column name is handled per
-    // field): "account number 000123456789".
-    if s.bare() && (s.nr == 1 || s.uniform_sep(b"- ")) {
+    // field, and a column recognised as a field of its own takes no
+    // keyword-window ids): "account number 000123456789".
+    if cx.col.fields.is_empty() && s.bare() && (s.nr == 1 || s.uniform_sep(b"- ")) {
         for &det in cx.eng.dets(Matcher::Digits) {
             let det = det as usize;
             let dd = cx.eng.detector(det);
@@ -1087,7 +1134,7 @@ fn interpret(
                 continue;
             }
             if nd >= dd.min_len && nd <= dd.max_len && cx.kw_near(det, st, en) {
-                rec.push(det, d);
+                push_value(rec, dd, det, d);
                 return true;
             }
         }
@@ -1104,7 +1151,7 @@ fn interpret(
                 && shape_ok(dd.value, d)
                 && cx.kw_near(det, st, en)
             {
-                rec.push(det, d);
+                push_value(rec, dd, det, d);
                 return true;
             }
         }
@@ -1241,7 +1288,7 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
                 }
             }
             if n >= det.min_len && n <= det.max_len && !buf[..n].iter().all(|&c| c == b'0') {
-                rec.push(d, &buf[..n]);
+                push_value(rec, det, d, &buf[..n]);
             }
         }
         // An opaque id: no spaces, the punctuation ids and cookie values
@@ -1253,7 +1300,7 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
                     .all(|&c| is_alnum(c) || b"-_.@%=+/:|~*".contains(&c))
                 && shape_ok(det.value, v) =>
         {
-            rec.push(d, v);
+            push_value(rec, det, d, v);
         }
         Matcher::Geohash if v.len() >= det.min_len.max(1) => {
             let mut lower = [0u8; 256];
@@ -1275,13 +1322,8 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
             }
         }
         Matcher::Field if shape_ok(det.value, v) => {
-            if matches!(
-                det.value,
-                ValueShape::Secret | ValueShape::Binary | ValueShape::Vector
-            ) {
-                // Passwords, templates and embeddings are never kept, only
-                // a digest to tell two apart within the record.
-                rec.push(d, &fnv(v).to_le_bytes());
+            if det.digest {
+                push_value(rec, det, d, v);
             } else {
                 let mut lower = [0u8; 256];
                 let l = lower_into(v, &mut lower);
@@ -1289,6 +1331,16 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
             }
         }
         _ => {}
+    }
+}
+
+/// Records a detection: the value itself, or only its digest for a
+/// detector that must never keep values (passwords, PINs, templates).
+fn push_value(rec: &mut RecordHits, det: &super::Detector, d: usize, v: &[u8]) {
+    if det.digest {
+        rec.push(d, &fnv(v).to_le_bytes());
+    } else {
+        rec.push(d, v);
     }
 }
 
@@ -1450,6 +1502,35 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
                     && !c.iter().filter(|x| x.is_ascii_digit()).all(|&x| x == b'0')
             })
         }
+        ValueShape::Handle => {
+            const STATUS: &[&[u8]] = &[
+                b"true",
+                b"false",
+                b"yes",
+                b"no",
+                b"y",
+                b"n",
+                b"ok",
+                b"success",
+                b"succeeded",
+                b"failed",
+                b"failure",
+                b"error",
+                b"pending",
+                b"active",
+                b"inactive",
+                b"enabled",
+                b"disabled",
+                b"locked",
+                b"anonymous",
+                b"guest",
+            ];
+            v.iter().any(|b| b.is_ascii_alphabetic())
+                && !STATUS.iter().any(|x| x.eq_ignore_ascii_case(v))
+                && parse_date(v).is_none()
+                && !(v.len() >= 8 && v[..4].iter().all(u8::is_ascii_digit) && v[4] == b'-')
+        }
+        ValueShape::Clinical => !val::icd10cm_shape(v) || super::icd10::contains(v),
         ValueShape::DriversLicense => {
             let mut b = [0u8; 24];
             compact(v, &mut b).is_some_and(val::drivers_license_shape)

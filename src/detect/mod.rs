@@ -208,7 +208,9 @@ fn name_has(toks: &[String], words: &[&str]) -> bool {
 pub struct Engine {
     pub catalog: Catalog,
     /// Detector indices per matcher, in catalog order.
-    by_matcher: std::collections::HashMap<Matcher, Vec<u8>>,
+    /// Indexed by `Matcher as usize`: asked for several times per token,
+    /// so an array, not a hash map.
+    by_matcher: Vec<Vec<u8>>,
     /// Case-insensitive keywords of every detector's context, for windows in
     /// free text.
     keywords: Option<AhoCorasick>,
@@ -227,13 +229,13 @@ const WINDOW_AFTER: usize = 24;
 
 impl Engine {
     pub fn new(catalog: Catalog) -> Engine {
-        let mut by_matcher: std::collections::HashMap<Matcher, Vec<u8>> = Default::default();
+        let mut by_matcher: Vec<Vec<u8>> = vec![Vec::new(); catalog::MATCHER_COUNT];
         let mut needs_context = 0;
         let mut regex_dets = Vec::new();
         let mut kw_words: Vec<String> = Vec::new();
         let mut keyword_mask: Vec<DetMask> = Vec::new();
         for (i, d) in catalog.detectors.iter().enumerate() {
-            by_matcher.entry(d.matcher).or_default().push(i as u8);
+            by_matcher[d.matcher as usize].push(i as u8);
             if d.needs_context {
                 needs_context |= bit(i);
             }
@@ -263,13 +265,12 @@ impl Engine {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&patterns)
                     .expect("keyword automaton"),
             )
         };
-        let geo_pair_det = by_matcher
-            .get(&Matcher::GeoPair)
-            .and_then(|v| v.first().copied());
+        let geo_pair_det = by_matcher[Matcher::GeoPair as usize].first().copied();
         Engine {
             catalog,
             by_matcher,
@@ -298,7 +299,7 @@ impl Engine {
     }
 
     pub(crate) fn dets(&self, m: Matcher) -> &[u8] {
-        self.by_matcher.get(&m).map(|v| v.as_slice()).unwrap_or(&[])
+        &self.by_matcher[m as usize]
     }
 
     pub fn geo_pair_det(&self) -> Option<usize> {
@@ -536,6 +537,13 @@ pub fn value_digest(v: &[u8]) -> u64 {
 }
 
 pub use lex::parse_date;
+
+/// Whether a column or key name is an 'omic feature id (`cg00000029`,
+/// `ENSG00000141510.12`, `P04637`): a header made of such names is a
+/// header, though its cells are digit-heavy (CSV header sniffing).
+pub fn is_omic_feature_name(name: &[u8]) -> bool {
+    lex::omic_name(name).is_some()
+}
 
 pub fn trim(v: &[u8]) -> &[u8] {
     let s = v

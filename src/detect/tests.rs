@@ -114,3 +114,743 @@ fn split_groups_find_values_side_by_side() {
     let e = eng();
     assert_eq!(text(&e, "qty 12 4111 1111 1111 1111"), vec!["payment_card"]);
 }
+
+fn has(v: &[String], id: &str) -> bool {
+    v.iter().any(|x| x == id)
+}
+
+fn luhn_complete(body: &str) -> String {
+    let c = validate::luhn_check_digit(body.as_bytes()) as char;
+    format!("{body}{c}")
+}
+
+fn record(e: &Engine, fields: &[(&str, &str)]) -> Vec<String> {
+    let mut r = RecordHits::default();
+    for (k, v) in fields {
+        e.scan_value(&e.column_ctx(k), v.as_bytes(), &mut r);
+    }
+    e.finish_geo(&mut r);
+    ids(e, r.matched)
+}
+
+/// The catalog covers every listed-identifier class and every category,
+/// with at least 30 detectors (issue #3's bar).
+#[test]
+fn catalog_covers_every_class_and_category() {
+    use crate::category::{Category, IdClass};
+    let e = eng();
+    assert!(e.len() >= 30, "{} detectors", e.len());
+    for k in IdClass::ALL {
+        assert!(
+            e.catalog.detectors.iter().any(|d| d.class == Some(k)),
+            "no detector for class ({})",
+            k.letter()
+        );
+    }
+    for c in Category::ALL {
+        assert!(
+            e.catalog
+                .detectors
+                .iter()
+                .any(|d| d.category == c && !d.supporting),
+            "no detector for {c}"
+        );
+    }
+    for d in &e.catalog.detectors {
+        assert!(!d.reference.is_empty() && !d.explain.is_empty(), "{}", d.id);
+        if d.strength.is_some() {
+            assert!(d.identity != IdentityKind::None, "{}", d.id);
+        }
+    }
+}
+
+// ------------------------------------------------------ peer failure modes
+
+/// Presidio accepted 9xx areas as SSNs for years. A 9xx number is an ITIN
+/// when its group is an ITIN group, and nothing otherwise, whatever the
+/// context.
+#[test]
+fn nine_hundred_areas_are_never_ssns() {
+    let e = eng();
+    for (v, itin) in [
+        ("900-70-1234", true),
+        ("912-50-1234", true),
+        ("999-99-1234", true),
+        ("987-65-4321", false), // the SSA's advertising block
+        ("987-88-1234", true),
+        ("912-22-1234", false),
+        ("900-93-1234", false),
+        ("900-89-1234", false),
+        ("950-00-1234", false),
+    ] {
+        // Under SSN context a 9xx number is nothing: SSN fields full of
+        // 9xx values hold filler, not ITINs.
+        for t in [format!("SSN {v}"), format!("social security number: {v}")] {
+            assert!(text(&e, &t).is_empty(), "{t}");
+        }
+        assert!(field(&e, "ssn", &v.replace('-', "")).is_empty(), "{v}");
+        for t in [format!("ITIN {v}"), format!("taxpayer id: {v}")] {
+            let got = text(&e, &t);
+            assert!(!has(&got, "us_ssn"), "{t}: {got:?}");
+            assert_eq!(has(&got, "us_itin"), itin, "{t}: {got:?}");
+        }
+    }
+}
+
+/// Presidio flags 9-digit ABA routing numbers as SSNs. These routing
+/// numbers are also valid SSN layouts; under routing context they are
+/// routing numbers only, and alone they are nothing.
+#[test]
+fn routing_numbers_are_not_ssns() {
+    let e = eng();
+    for aba in [
+        "256074974",
+        "314074269",
+        "322271627",
+        "021000021",
+        "011000015",
+    ] {
+        assert!(validate::aba_valid(aba.as_bytes()), "{aba}");
+        assert_eq!(field(&e, "routing_number", aba), vec!["aba_routing"]);
+        assert_eq!(field(&e, "aba", aba), vec!["aba_routing"]);
+        assert_eq!(text(&e, &format!("routing {aba}")), vec!["aba_routing"]);
+        assert_eq!(text(&e, &format!("ABA/RTN: {aba}")), vec!["aba_routing"]);
+        assert!(text(&e, aba).is_empty(), "{aba}");
+        assert!(field(&e, "id", aba).is_empty(), "{aba}");
+    }
+}
+
+/// A routing number is supporting evidence only: it makes no record
+/// personal financial data or a listed identifier by itself.
+#[test]
+fn routing_numbers_are_supporting_evidence_only() {
+    let e = eng();
+    let d = e.catalog.get("aba_routing").unwrap();
+    assert!(d.supporting);
+    assert_eq!(d.class, None);
+    assert_eq!(d.strength, None);
+    assert_eq!(d.sensitive_category(), None);
+    let counts = count_rows(
+        &e,
+        None,
+        &[&[("routing_number", "021000021"), ("note", "hello")]],
+    );
+    assert!(counts.iter().all(|&(_, n)| n == 0), "{counts:?}");
+}
+
+/// Several scanners flag every Luhn-valid IMEI as a card. No IMEI is a
+/// card: no network issues 15-digit PANs under the IMEI reporting bodies.
+#[test]
+fn luhn_valid_imeis_are_never_cards() {
+    let e = eng();
+    let mut n = 0;
+    for rb in [
+        "01", "10", "30", "33", "35", "44", "45", "49", "50", "51", "52", "53", "54", "86", "91",
+        "98", "99",
+    ] {
+        for k in 0..40u64 {
+            let body = format!("{rb}{:012}", k * 7_919_993 + 1_234_567);
+            let imei = luhn_complete(&body);
+            assert!(validate::imei_valid(imei.as_bytes()), "{imei}");
+            for t in [
+                imei.clone(),
+                format!("x,{imei},y"),
+                format!("IMEI {imei}"),
+                format!("card {imei}"),
+            ] {
+                assert!(!has(&text(&e, &t), "payment_card"), "{t}");
+            }
+            assert_eq!(field(&e, "imei", &imei), vec!["imei"], "{imei}");
+            n += 1;
+        }
+    }
+    assert!(n > 600);
+    // Maestro's 5018/5020/5038 ranges take any length 12-19, so a 15-digit
+    // IMEI under one of those old reporting-body-50 TACs is genuinely both;
+    // IMEI context decides it.
+    let both = luhn_complete("50180000123456");
+    assert!(validate::card_valid(both.as_bytes()));
+    assert_eq!(field(&e, "imei", &both), vec!["imei"]);
+    assert_eq!(text(&e, &format!("IMEI {both}")), vec!["imei"]);
+    // A 16-digit IMEISV has no check digit; one in ten is Luhn-valid and
+    // some sit in a card range (JCB 3528-3589): under a device column it is
+    // not a card.
+    let sv = luhn_complete("353000000123451");
+    assert!(validate::card_valid(sv.as_bytes()));
+    for col in ["imeisv", "device_imeisv", "imei_sv", "tac"] {
+        assert!(!has(&field(&e, col, &sv), "payment_card"), "{col}");
+    }
+}
+
+/// Every network and length: 19-digit Visa, 2-series Mastercard, 12-digit
+/// Maestro, and after a CSV comma, in JSON, grouped with spaces or dashes.
+#[test]
+fn cards_of_every_network_and_length() {
+    let e = eng();
+    let bodies = [
+        "411111111111",       // Visa 13
+        "411111111111111",    // Visa 16
+        "400000000000000000", // Visa 19
+        "222100000000000",    // Mastercard 2-series
+        "272099999999999",    // Mastercard 2-series top
+        "555555555555444",    // Mastercard 51-55
+        "37828224631000",     // Amex 15
+        "601100000000000",    // Discover 16
+        "601100000000000000", // Discover 19
+        "353011133330000",    // JCB
+        "3056930902590",      // Diners 14
+        "62000000000000000",  // UnionPay 18
+        "67590000000",        // Maestro 12
+        "501800000000000",    // Maestro 16
+        "630400000000000000", // Maestro 19
+        "220000000000000",    // Mir
+    ];
+    for b in bodies {
+        let pan = luhn_complete(b);
+        assert!(validate::card_valid(pan.as_bytes()), "{pan}");
+        // The groupings printed on cards of each length.
+        let groups: &[usize] = match pan.len() {
+            12 => &[4, 4, 4],
+            13 => &[4, 3, 3, 3],
+            14 => &[4, 6, 4],
+            15 => &[4, 6, 5],
+            16 => &[4, 4, 4, 4],
+            17 => &[4, 4, 4, 5],
+            18 => &[4, 4, 4, 6],
+            _ => &[4, 4, 4, 4, 3],
+        };
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for &g in groups {
+            parts.push(&pan[at..at + g]);
+            at += g;
+        }
+        let spaced = parts.join(" ");
+        let dashed = parts.join("-");
+        for t in [
+            pan.clone(),
+            format!("a,b,{pan},c"),
+            format!(",{pan}"),
+            format!("{{\"pan\":\"{pan}\"}}"),
+            format!("paid with {spaced} today"),
+            format!("card: {dashed}"),
+            format!("x;{pan}\t"),
+        ] {
+            assert!(
+                has(&text(&e, &t), "payment_card"),
+                "{t}: {:?}",
+                text(&e, &t)
+            );
+        }
+    }
+    // Wrong length for the network, or Luhn off by one.
+    for bad in ["41111111111111111", "3782822463100050", "6759000000001"] {
+        assert!(!has(&text(&e, bad), "payment_card"), "{bad}");
+    }
+}
+
+/// One card detector in the wild never fired after a CSV comma; ours must
+/// give the same answer whatever the delimiter.
+#[test]
+fn delimiters_do_not_hide_values() {
+    let e = eng();
+    for sep in [",", ";", "\t", "|", " ", "\"", "'", "(", "[", "=", ":"] {
+        let t = format!("x{sep}4111111111111111{sep}536-22-1234{sep}jane@example.com{sep}y");
+        let got = text(&e, &t);
+        for want in ["payment_card", "us_ssn", "email_address"] {
+            assert!(has(&got, want), "{sep:?}: {got:?}");
+        }
+    }
+}
+
+// ----------------------------------------------------------- context rules
+
+#[test]
+fn keywords_match_with_any_separator() {
+    let e = eng();
+    for t in [
+        "social security number 536221234",
+        "social-security-number 536221234",
+        "social_security_number: 536221234",
+        "socialsecurity 536221234",
+    ] {
+        assert_eq!(text(&e, t), vec!["us_ssn"], "{t}");
+    }
+    for t in [
+        "driver's license D1234567",
+        "drivers license D1234567",
+        "driver-license D1234567",
+    ] {
+        assert_eq!(text(&e, t), vec!["drivers_license"], "{t}");
+    }
+}
+
+#[test]
+fn column_names_give_and_veto_context() {
+    let e = eng();
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("ssn", "536221234", &["us_ssn"]),
+        ("order_id", "536221234", &[]),
+        ("sku", "536-22-1234", &[]),
+        ("customer.ssn", "536-22-1234", &["us_ssn"]),
+        ("account_number", "000123456789", &["bank_account"]),
+        ("customer_account_number", "000123456789", &[]),
+        ("passport_no", "A12345678", &["us_passport"]),
+        ("dl_number", "A1234567", &["drivers_license"]),
+        ("license_plate", "A1234567", &[]),
+        ("alien_number", "A123456789", &["alien_number"]),
+        (
+            "idfa",
+            "6D92078A-8246-4BA4-AE5B-76104861E7DC",
+            &["mobile_ad_id"],
+        ),
+        ("request_id", "6D92078A-8246-4BA4-AE5B-76104861E7DC", &[]),
+        ("imsi", "310150123456789", &["imsi"]),
+        ("username", "jdoe42", &["username"]),
+        ("password", "hunter2!", &["password"]),
+        ("password_reset_at", "2024-01-01", &[]),
+        ("cookie_id", "GA1.2.1234567890.1700000000", &["cookie_id"]),
+        ("call_duration", "00:03:21", &["call_detail_record"]),
+        ("geohash", "dr5regw", &["geohash"]),
+        ("geohash", "dr5reg", &[]),
+    ];
+    for &(col, v, want) in cases {
+        assert_eq!(field(&e, col, v), want, "{col}={v}");
+    }
+}
+
+#[test]
+fn phone_numbers_with_extensions_and_in_text() {
+    let e = eng();
+    for t in [
+        "212-867-5309 x123",
+        "212-867-5309x123",
+        "(212) 867-5309 ext. 45",
+        "(212) 867-5309 ext.45",
+        "+1 212 867 5309 ext 7",
+        "2128675309ext45",
+        "call me at 2128675309",
+        "sms 2128675309 please",
+        "tel:+12128675309",
+    ] {
+        assert_eq!(text(&e, t), vec!["us_phone"], "{t}");
+    }
+    for t in [
+        "2128675309",
+        "212-867-5309abc",
+        "id 2128675309",
+        "4111111111111111x2",
+    ] {
+        assert!(text(&e, t).is_empty(), "{t}");
+    }
+}
+
+#[test]
+fn decimal_pairs_need_location_context() {
+    let e = eng();
+    assert!(text(&e, "ratio=0.29,0.09").is_empty());
+    assert!(text(&e, "scores 40.7128, -74.0060").is_empty());
+    assert_eq!(
+        text(&e, "location: 40.7128, -74.0060"),
+        vec!["geo_coordinates"]
+    );
+    assert_eq!(
+        field(&e, "latlng", "40.7128,-74.0060"),
+        vec!["geo_coordinates"]
+    );
+    assert!(field(&e, "ratio", "40.7128,-74.0060").is_empty());
+}
+
+// --------------------------------------------------------------- health
+
+#[test]
+fn icd10_codes_need_the_list_and_context() {
+    let e = eng();
+    for (col, v, hit) in [
+        ("diagnosis_code", "E11.9", true),
+        ("dx", "e119", true),
+        ("icd10", "S72.001A", true),
+        ("icd_10_cm", "QA0.0159", true),
+        ("diagnosis_code", "E11.99", false),
+        ("diagnosis_code", "A10", false),
+        ("diagnosis_code", "E11.", true), // E11 and a full stop
+        ("room", "E11.9", false),
+        ("product_code", "E11.9", false),
+    ] {
+        assert_eq!(has(&field(&e, col, v), "icd10_code"), hit, "{col}={v}");
+    }
+    let got = text(&e, "dx: E11.9; I10 and J45.909");
+    assert!(has(&got, "icd10_code"), "{got:?}");
+    let mut r = RecordHits::default();
+    e.scan_value(
+        &ColumnCtx::text(),
+        b"Diagnoses: E11.9, I10, J45.909, C50.911",
+        &mut r,
+    );
+    let codes: Vec<&[u8]> = r.hits.iter().map(|h| r.value(h)).collect();
+    assert_eq!(codes, vec![&b"E119"[..], b"I10", b"J45909", b"C50911"]);
+    assert!(text(&e, "gate E11.9 at terminal").is_empty());
+}
+
+#[test]
+fn medicare_and_drug_codes() {
+    let e = eng();
+    assert_eq!(text(&e, "1EG4-TE5-MK73"), vec!["medicare_mbi"]);
+    assert!(text(&e, "1EG4TE5MK73").is_empty());
+    assert_eq!(text(&e, "medicare id 1EG4TE5MK73"), vec!["medicare_mbi"]);
+    assert_eq!(field(&e, "ndc", "50090-347-02"), vec!["ndc_code"]);
+    assert_eq!(field(&e, "ndc", "00006027701"), vec!["ndc_code"]);
+    assert!(text(&e, "50090-347-02").is_empty());
+}
+
+#[test]
+fn clinical_and_fitness_fields() {
+    let e = eng();
+    let cases: &[(&str, &str, &str, bool)] = &[
+        ("medication", "Lisinopril 10 mg", "clinical_record", true),
+        ("allergies", "Peanuts", "clinical_record", true),
+        ("pet_allergies", "Chicken", "clinical_record", false),
+        ("weight", "81 kg", "vital_signs", true),
+        ("shipping_weight", "81", "vital_signs", false),
+        ("blood_pressure", "118/76", "vital_signs", true),
+        ("steps", "8800", "fitness_activity", true),
+        ("pipeline_steps", "4", "fitness_activity", false),
+        ("copay", "25.00", "health_payment", true),
+    ];
+    for &(col, v, det, hit) in cases {
+        assert_eq!(has(&field(&e, col, v), det), hit, "{col}={v}");
+    }
+}
+
+// ------------------------------------------------------------ biometric
+
+#[test]
+fn biometric_templates_and_embeddings() {
+    let e = eng();
+    for t in [
+        "FMR\0 20\0\0\0\x01\x04",
+        "FAC\x00010\x00",
+        "IIR\x00010\x00",
+        "FIR\x00010\x00",
+        "tmpl=Rk1SACAyMAAAAADkAAABLAGQAMUAxQEAAAAQHkCAAG0AAF1AQAA",
+        "RkFDADAxMAAAAAJ8AAEAAAJuAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "464D520020323000000000E40000012C01900000",
+        "1.001:245\x1d1.002:0500\x1d1.003:1",
+        "MS4wMDE6MTIzHTEuMDAyOjA0MDA=",
+    ] {
+        assert_eq!(text(&e, t), vec!["biometric_template"], "{t:?}");
+    }
+    for t in [
+        "FMR form",
+        "Rk1SA",
+        "1.001: intro",
+        "https://x.example/face.jpg",
+    ] {
+        assert!(text(&e, t).is_empty(), "{t:?}");
+    }
+    let vec128: Vec<String> = (0..128)
+        .map(|i| format!("{:.4}", (i as f64).sin()))
+        .collect();
+    let v = format!("[{}]", vec128.join(", "));
+    for col in [
+        "face_embedding",
+        "faceprint",
+        "voiceprint",
+        "iris_code",
+        "fingerprint_template",
+    ] {
+        assert_eq!(field(&e, col, &v), vec!["biometric_embedding"], "{col}");
+    }
+    for col in [
+        "embedding",
+        "device_fingerprint",
+        "doc_vector",
+        "face_bbox",
+        "font_face",
+    ] {
+        assert!(!has(&field(&e, col, &v), "biometric_embedding"), "{col}");
+    }
+    // A photo URL is not a biometric identifier, in any face column.
+    for col in ["face", "face_image", "face_photo", "fingerprint", "iris"] {
+        let got = field(&e, col, "https://cdn.example.com/faces/u123.jpg");
+        assert!(
+            got.iter().all(|d| e.catalog.get(d).unwrap().category
+                != crate::category::Category::BiometricIdentifiers),
+            "{col}: {got:?}"
+        );
+    }
+}
+
+// ----------------------------------------------------------------- 'omic
+
+fn probes(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| (format!("cg{:08}", 29 + i * 79), format!("0.{:02}", i % 100)))
+        .collect()
+}
+
+/// Systems-level scale: 19 distinct features are a measurement, 20 are a
+/// profile; repeats do not count twice.
+#[test]
+fn omic_needs_systems_level_scale() {
+    let e = eng();
+    for (n, hit) in [(1, false), (19, false), (20, true), (500, true)] {
+        let p = probes(n);
+        let mut fields: Vec<(&str, &str)> = vec![("sample_id", "S1")];
+        fields.extend(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        assert_eq!(
+            has(&record(&e, &fields), "methylation_profile"),
+            hit,
+            "{n} columns"
+        );
+        let line: Vec<String> = p.iter().map(|(k, v)| format!("{k}\t{v}")).collect();
+        assert_eq!(
+            has(&text(&e, &line.join("\t")), "methylation_profile"),
+            hit,
+            "{n} in text"
+        );
+    }
+    // Ids without values are an annotation.
+    let ids_only: Vec<String> = probes(50).into_iter().map(|(k, _)| k).collect();
+    assert!(text(&e, &ids_only.join(" ")).is_empty());
+    // The same probe fifty times is one feature.
+    let same = vec!["cg00000029 0.5"; 50].join(" ");
+    assert!(text(&e, &same).is_empty());
+    // Non-numeric values under feature columns are not measurements.
+    let p = probes(30);
+    let fields: Vec<(&str, &str)> = p.iter().map(|(k, _)| (k.as_str(), "high")).collect();
+    assert!(record(&e, &fields).is_empty());
+    // JSON key paths and versioned Ensembl ids.
+    let genes: Vec<(String, String)> = (0..25)
+        .map(|i| {
+            (
+                format!("expr.ENSG{:011}.{}", 3 + i * 11, i % 9 + 1),
+                format!("{i}.5"),
+            )
+        })
+        .collect();
+    let fields: Vec<(&str, &str)> = genes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(record(&e, &fields), vec!["expression_profile"]);
+}
+
+#[test]
+fn omic_feature_names() {
+    for ok in [
+        "cg00000029",
+        "ENSG00000141510",
+        "ENSG00000141510.12",
+        "expr.ENST00000269305.9",
+        "P04637",
+        "P04637-2",
+        "A0A024RBG1",
+        "ENSP00000269305",
+    ] {
+        assert!(is_omic_feature_name(ok.as_bytes()), "{ok}");
+    }
+    for bad in [
+        "cg0000002",
+        "ENSG0000014151",
+        "sample_id",
+        "P04637-x",
+        "cg00000029x",
+        "TP53",
+    ] {
+        assert!(!is_omic_feature_name(bad.as_bytes()), "{bad}");
+    }
+}
+
+// --------------------------------------------------------------- counting
+
+/// Runs rows through detection and `finish_record`, like a scan, and
+/// returns (category, count).
+fn count_rows(
+    e: &Engine,
+    person_key: Option<&str>,
+    rows: &[&[(&str, &str)]],
+) -> Vec<(crate::category::Category, u64)> {
+    use crate::count::{CountConfig, Tally, UsPolicy, finish_record};
+    use crate::identity::{IdentityKey, IdentityMode};
+    let cfg = CountConfig {
+        key: IdentityKey::default(),
+        person: match person_key {
+            Some(k) => IdentityMode::Key(k.to_string()),
+            None => IdentityMode::Auto,
+        },
+        device_key: None,
+        us: UsPolicy::Assume,
+        geofence: None,
+    };
+    let mut t = Tally::new(e.len(), 1_000_000);
+    let mut r = RecordHits::default();
+    for (i, row) in rows.iter().enumerate() {
+        r.clear();
+        for (k, v) in row.iter() {
+            let mut c = e.column_ctx(k);
+            c.person_key = Some(*k) == person_key;
+            e.scan_value(&c, v.as_bytes(), &mut r);
+        }
+        finish_record(e, &cfg, &mut r, b"test", i as u64, &mut t);
+    }
+    crate::category::Category::ALL
+        .iter()
+        .map(|&c| (c, t.count(c).0))
+        .collect()
+}
+
+fn count_of(counts: &[(crate::category::Category, u64)], c: crate::category::Category) -> u64 {
+    counts.iter().find(|x| x.0 == c).unwrap().1
+}
+
+/// Known truth, the shapes of issue #3's acceptance data: ICD-10 codes in a
+/// diagnosis column keyed by member (several rows per member, some codes
+/// invalid), face templates keyed by person, device ids linked to contact
+/// data, IBAN and bank-account data.
+#[test]
+fn exact_counts_on_known_truth() {
+    use crate::category::Category as C;
+    let e = eng();
+    let codes = ["E11.9", "I10", "J45.909", "F32.A", "Z79.4", "E78.5"];
+    let members: Vec<String> = (0..300).map(|i| format!("M{i:05}")).collect();
+    let mut owned: Vec<Vec<(String, String)>> = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        for k in 0..(1 + i % 3) {
+            // Members 0, 10, 20, ... have only invalid codes: not counted.
+            let code = if i % 10 == 0 {
+                "E11.99"
+            } else {
+                codes[(i + k) % codes.len()]
+            };
+            owned.push(vec![
+                ("member_id".into(), m.clone()),
+                ("diagnosis_code".into(), code.into()),
+            ]);
+        }
+    }
+    let rows: Vec<Vec<(&str, &str)>> = owned
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+        .collect();
+    let rows: Vec<&[(&str, &str)]> = rows.iter().map(|r| r.as_slice()).collect();
+    let c = count_rows(&e, Some("member_id"), &rows);
+    assert_eq!(count_of(&c, C::PersonalHealth), 270);
+    assert_eq!(count_of(&c, C::CoveredPersonalIdentifiers), 0);
+
+    // Face templates keyed by person; a photo URL row adds nobody.
+    let mut owned = Vec::new();
+    for i in 0..150 {
+        let emb: Vec<String> = (0..32)
+            .map(|k| format!("{:.3}", ((i * 32 + k) as f64).cos()))
+            .collect();
+        owned.push(vec![
+            ("person_id".to_string(), format!("P{i}")),
+            ("face_embedding".to_string(), emb.join(",")),
+        ]);
+        owned.push(vec![
+            ("person_id".to_string(), format!("Q{i}")),
+            (
+                "face_image_url".to_string(),
+                format!("https://cdn.example.com/{i}.jpg"),
+            ),
+        ]);
+    }
+    let rows: Vec<Vec<(&str, &str)>> = owned
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+        .collect();
+    let rows: Vec<&[(&str, &str)]> = rows.iter().map(|r| r.as_slice()).collect();
+    let c = count_rows(&e, Some("person_id"), &rows);
+    assert_eq!(count_of(&c, C::BiometricIdentifiers), 150);
+
+    // Device ids linked to contact data are CPI; a bare device list is not.
+    let mut owned = Vec::new();
+    for i in 0..200u64 {
+        let imei = luhn_complete(&format!("35{:012}", 100_000 + i * 37));
+        let mac = format!(
+            "3c:22:fb:{:02x}:{:02x}:{:02x}",
+            i % 256,
+            (i * 7) % 256,
+            (i * 13) % 256 + 1
+        );
+        let mut row = vec![("imei".to_string(), imei), ("mac".to_string(), mac)];
+        if i < 120 {
+            row.push(("email".to_string(), format!("user{i}@example.com")));
+        }
+        owned.push(row);
+    }
+    let rows: Vec<Vec<(&str, &str)>> = owned
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+        .collect();
+    let rows: Vec<&[(&str, &str)]> = rows.iter().map(|r| r.as_slice()).collect();
+    let c = count_rows(&e, None, &rows);
+    // IMEI + MAC are two listed identifiers of class (c): CPI for all 200.
+    assert_eq!(count_of(&c, C::CoveredPersonalIdentifiers), 200);
+    let only_imei: Vec<Vec<(&str, String)>> = (0..50u64)
+        .map(|i| vec![("imei", luhn_complete(&format!("35{:012}", 900_000 + i)))])
+        .collect();
+    let rows: Vec<Vec<(&str, &str)>> = only_imei
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| (*k, v.as_str())).collect())
+        .collect();
+    let rows: Vec<&[(&str, &str)]> = rows.iter().map(|r| r.as_slice()).collect();
+    let c = count_rows(&e, None, &rows);
+    assert_eq!(count_of(&c, C::CoveredPersonalIdentifiers), 0);
+
+    // IBAN and bank accounts: financial per person; routing numbers alone
+    // add nobody.
+    let ibans = [
+        "DE89370400440532013000",
+        "GB82WEST12345698765432",
+        "FR1420041010050500013M02606",
+    ];
+    let mut owned = Vec::new();
+    for i in 0..90 {
+        let mut row = vec![("customer".to_string(), format!("C{i}"))];
+        match i % 3 {
+            0 => row.push(("iban".to_string(), ibans[(i / 3) % 3].to_string())),
+            1 => {
+                row.push(("routing_number".to_string(), "021000021".to_string()));
+                row.push((
+                    "account_number".to_string(),
+                    format!("{:010}", 5_000_000 + i),
+                ));
+            }
+            _ => row.push(("routing_number".to_string(), "011000015".to_string())),
+        }
+        owned.push(row);
+    }
+    let rows: Vec<Vec<(&str, &str)>> = owned
+        .iter()
+        .map(|r| r.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+        .collect();
+    let rows: Vec<&[(&str, &str)]> = rows.iter().map(|r| r.as_slice()).collect();
+    let c = count_rows(&e, Some("customer"), &rows);
+    assert_eq!(count_of(&c, C::PersonalFinancial), 60);
+}
+
+#[test]
+fn government_ids_in_text() {
+    let e = eng();
+    let cases: &[(&str, &str)] = &[
+        ("passport number 512345678", "us_passport"),
+        ("Passport: C03005988", "us_passport"),
+        ("DL# D1234567", "drivers_license"),
+        ("alien registration number A123456789", "alien_number"),
+        ("ITIN 912-70-1234", "us_itin"),
+        ("wire to acct no. 4410220399", "bank_account"),
+        ("IMSI 310150123456789", "imsi"),
+        ("SIM 8901260222207700960", "iccid"),
+        ("username: sunny_77", "username"),
+        ("login=jane.doe99 ok", "username"),
+        ("FL driver license D123-4567-8901-2.", "drivers_license"),
+    ];
+    for &(t, want) in cases {
+        assert_eq!(text(&e, t), vec![want], "{t}");
+    }
+    for t in ["512345678", "C03005988", "D1234567", "A123456789"] {
+        assert!(text(&e, t).is_empty(), "{t}");
+    }
+}

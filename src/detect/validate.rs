@@ -152,12 +152,12 @@ const fn iin(width: u8, lo: u32, hi: u32, brand: CardBrand, lengths: u32) -> Iin
 }
 
 const L12_19: u32 = len_range(12, 19);
-const L14_19: u32 = len_range(14, 19);
 const L16_19: u32 = len_range(16, 19);
 const L15: u32 = 1 << 15;
 const L16: u32 = 1 << 16;
 const VISA_LENS: u32 = (1 << 13) | (1 << 16) | (1 << 19);
 const VERVE_LENS: u32 = (1 << 16) | (1 << 18) | (1 << 19);
+const DINERS_LENS: u32 = (1 << 14) | L16_19;
 
 /// IIN table in priority order: several schemes sit inside another scheme's
 /// broad prefix (Verve and RuPay inside Discover's 65, Discover's 6011 inside
@@ -185,10 +185,13 @@ const IIN_TABLE: &[IinRange] = &[
     iin(4, 3528, 3589, CardBrand::Jcb, L16_19),
     iin(2, 34, 34, CardBrand::Amex, L15),
     iin(2, 37, 37, CardBrand::Amex, L15),
-    iin(3, 300, 305, CardBrand::DinersClub, L14_19),
-    iin(4, 3095, 3095, CardBrand::DinersClub, L14_19),
-    iin(2, 36, 36, CardBrand::DinersClub, L14_19),
-    iin(2, 38, 39, CardBrand::DinersClub, L14_19),
+    // Diners Club issues 14-digit (legacy) and 16-19 digit PANs, never 15:
+    // a 15-digit 30x number is an IMEI of reporting body 30 (Iridium), not
+    // a card.
+    iin(3, 300, 305, CardBrand::DinersClub, DINERS_LENS),
+    iin(4, 3095, 3095, CardBrand::DinersClub, DINERS_LENS),
+    iin(2, 36, 36, CardBrand::DinersClub, DINERS_LENS),
+    iin(2, 38, 39, CardBrand::DinersClub, DINERS_LENS),
     iin(4, 5018, 5018, CardBrand::Maestro, L12_19),
     iin(4, 5020, 5020, CardBrand::Maestro, L12_19),
     iin(4, 5038, 5038, CardBrand::Maestro, L12_19),
@@ -261,6 +264,11 @@ pub fn ssn_valid(digits: &[u8]) -> bool {
 /// (89 and 93 are reserved for other IRS numbers such as ATINs).
 pub fn itin_valid(digits: &[u8]) -> bool {
     if digits.len() != 9 || !all_digits(digits) || digits[0] != b'9' {
+        return false;
+    }
+    // 987-65-4320 to 987-65-4329 is the SSA's block for advertisements:
+    // printed everywhere, issued to nobody; 999-99-9999 is filler.
+    if digits.starts_with(b"98765432") || all_same(digits) {
         return false;
     }
     matches!(
@@ -1380,6 +1388,9 @@ mod tests {
             "912691234",
             "912891234",
             "912931234",
+            "987654320",
+            "987654329",
+            "999999999",
             "812701234",
             "91270123",
             "9127012345",
