@@ -389,6 +389,7 @@ pub fn finish_record(
     if rec.hits.is_empty() {
         return;
     }
+    let rec_us = rec.us_evidence;
     let mut m = rec.matched;
     while m != 0 {
         let d = m.trailing_zeros() as usize;
@@ -396,35 +397,50 @@ pub fn finish_record(
         m &= m - 1;
     }
     // Distinct detections: (detector, value digest). Two copies of one SSN
-    // in a record are one listed identifier, two SSNs are two.
-    let mut seen: Vec<(u8, u64)> = Vec::with_capacity(rec.hits.len());
+    // in a record are one listed identifier, two SSNs are two, and one value
+    // two detectors claim (a `called_number` phone: call-detail and contact
+    // data) is one.
+    let RecordHits {
+        hits,
+        arena,
+        seen,
+        listed,
+        sensitive,
+        ..
+    } = rec;
+    seen.clear();
+    listed.clear();
+    sensitive.clear();
     let mut cats = CategorySet::default();
-    let mut listed: Vec<(u8, u64, IdClass)> = Vec::new();
-    let mut sensitive: Vec<(u8, u64)> = Vec::new();
-    let mut us_evidence = rec.us_evidence;
-    for h in &rec.hits {
+    let mut us_evidence = rec_us;
+    for h in hits.iter() {
         t.det_matches[h.det as usize] += 1;
-        let dg = crate::detect::value_digest(rec.value(h));
+        let value = &arena[h.start as usize..(h.start + h.len) as usize];
+        let dg = crate::detect::value_digest(value);
         if seen.contains(&(h.det, dg)) {
             continue;
         }
         seen.push((h.det, dg));
         let det = eng.detector(h.det as usize);
         us_evidence |=
-            det.us_evidence && !(det.matcher == Matcher::PhoneNanp && non_us_nanp(rec.value(h)));
+            det.us_evidence && !(det.matcher == Matcher::PhoneNanp && non_us_nanp(value));
         if let Some(c) = det.sensitive_category() {
             cats.insert(c);
-            sensitive.push((h.det, dg));
+            sensitive.push(dg);
         }
         if let Some(class) = det.class {
-            listed.push((h.det, dg, class));
+            match listed.iter_mut().find(|l| l.0 == dg) {
+                Some(l) if l.1 == IdClass::Demographic => l.1 = class,
+                Some(_) => {}
+                None => listed.push((dg, class)),
+            }
         }
     }
-    let cpi = (listed.len() >= 2 && listed.iter().any(|l| l.2 != IdClass::Demographic))
+    let cpi = (listed.len() >= 2 && listed.iter().any(|l| l.1 != IdClass::Demographic))
         || (!listed.is_empty()
             && sensitive
                 .iter()
-                .any(|s| listed.len() >= 2 || (s.0, s.1) != (listed[0].0, listed[0].1)));
+                .any(|&s| listed.len() >= 2 || s != listed[0].0));
     if cpi {
         cats.insert(Category::CoveredPersonalIdentifiers);
     }

@@ -121,6 +121,11 @@ pub fn json(eng: &Engine, r: &ScanResult, ev: &Evaluation, a: &Assumptions) -> V
         },
         "government_related": {"records": ev.gov_records},
         "genomic_files": genomic,
+        "omic_matrices": r.matrices.iter().map(|m| json!({
+            "path": m.path,
+            "samples": m.samples,
+            "orientation": "features_as_rows",
+        })).collect::<Vec<_>>(),
         "detectors": dets,
         "notes": notes,
         "verdict": ev.verdict.id(),

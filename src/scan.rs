@@ -80,6 +80,13 @@ pub struct GenomicFile {
     pub counted: bool,
 }
 
+/// An 'omic matrix whose sample columns were counted as persons.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MatrixFile {
+    pub path: String,
+    pub samples: usize,
+}
+
 pub struct ScanResult {
     pub files: u64,
     pub bytes: u64,
@@ -88,6 +95,7 @@ pub struct ScanResult {
     pub notes: Vec<SkipEntry>,
     pub tally: Tally,
     pub genomic: Vec<GenomicFile>,
+    pub matrices: Vec<MatrixFile>,
     pub threads: usize,
 }
 
@@ -138,6 +146,8 @@ enum Unit {
         reader: Mutex<Option<Box<dyn Read + Send>>>,
         raw: bool,
     },
+    /// The sample columns of an 'omic matrix: persons of `human_omic`.
+    Matrix { path: String, samples: Vec<String> },
 }
 
 pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
@@ -201,6 +211,8 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
         notes.dedup();
         let mut genomic = worker.genomic;
         genomic.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut matrices = worker.matrices;
+        matrices.sort();
         ScanResult {
             files,
             bytes: worker.bytes,
@@ -209,6 +221,7 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
             notes,
             tally: worker.tally,
             genomic,
+            matrices,
             threads,
         }
     });
@@ -242,7 +255,7 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                 _ => unreachable!(),
             };
             let bytes = data.bytes();
-            let head = &bytes[..bytes.len().min(input::SNIFF_LEN)];
+            let head = head_window(bytes, opts.max_record);
             if let Some(g) = genomic::sniff_raw(head) {
                 let job = Arc::new(Job {
                     path,
@@ -271,6 +284,20 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                 cols,
             });
             let bytes = job.data.as_ref().unwrap().bytes();
+            let mut units = Vec::new();
+            if let Format::Csv {
+                delim,
+                header: true,
+            } = format
+            {
+                let names = csv::read_header(bytes, delim).0;
+                if let Some(samples) = matrix_samples(bytes, start, delim, &names) {
+                    units.push(Unit::Matrix {
+                        path: job.path.clone(),
+                        samples,
+                    });
+                }
+            }
             let bounds = match format {
                 Format::Csv { delim, .. } => csv::boundaries(bytes, start, delim, opts.chunk_size),
                 Format::JsonLines | Format::Text => text::boundaries(bytes, start, opts.chunk_size),
@@ -284,16 +311,13 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                     }]);
                 }
             };
-            Ok(bounds
-                .windows(2)
-                .enumerate()
-                .map(|(i, w)| Unit::Chunk {
-                    job: job.clone(),
-                    start: w[0],
-                    end: w[1],
-                    first: i == 0,
-                })
-                .collect())
+            units.extend(bounds.windows(2).enumerate().map(|(i, w)| Unit::Chunk {
+                job: job.clone(),
+                start: w[0],
+                end: w[1],
+                first: i == 0,
+            }));
+            Ok(units)
         }
         Opened::Stream {
             mut reader,
@@ -354,6 +378,97 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
     }
 }
 
+/// The bytes that decide a format: the first 64 KiB, or, when no line ends
+/// in them (a matrix header of 450,000 probe ids), through the second line,
+/// up to the record limit.
+fn head_window(bytes: &[u8], max: usize) -> &[u8] {
+    let w = bytes.len().min(input::SNIFF_LEN);
+    if memchr::memchr(b'\n', &bytes[..w]).is_some() {
+        return &bytes[..w];
+    }
+    let lim = bytes.len().min(max.max(w));
+    match memchr::memchr_iter(b'\n', &bytes[..lim]).nth(1) {
+        Some(p) => &bytes[..p + 1],
+        None => &bytes[..lim],
+    }
+}
+
+/// Rows of a CSV head, collected for the matrix check.
+#[derive(Default)]
+struct HeadRows(Vec<Vec<Vec<u8>>>);
+
+impl RecordSink for HeadRows {
+    fn begin(&mut self, _: u64) {
+        self.0.push(Vec::new());
+    }
+    fn column(&mut self, _: usize, v: &[u8]) {
+        if let Some(r) = self.0.last_mut() {
+            r.push(v.to_vec());
+        }
+    }
+    fn keyed(&mut self, _: &str, _: &[u8]) {}
+    fn text(&mut self, _: &[u8]) {}
+    fn end(&mut self) {}
+    fn oversize(&mut self, _: u64, _: usize) {}
+}
+
+/// Systems-level scale for a matrix: at least this many feature rows.
+const MATRIX_MIN_FEATURES: usize = 20;
+
+/// An 'omic matrix with features as rows and samples as columns
+/// (`gene_id,S1,S2,...` over `ENSG...` rows): its persons are the sample
+/// columns, as a VCF's are, not the rows. Returns the sample column names
+/// when the first column of the head's rows is 'omic feature ids (at
+/// systems-level scale) and the other columns hold numbers.
+fn matrix_samples(bytes: &[u8], start: usize, delim: u8, names: &[String]) -> Option<Vec<String>> {
+    if names.len() < 2 {
+        return None;
+    }
+    let end = {
+        let lim = bytes.len().min(start + 4 * 1024 * 1024);
+        let mut e = lim;
+        if let Some(p) = memchr::memchr_iter(b'\n', &bytes[start..lim]).nth(200) {
+            e = start + p + 1;
+        }
+        // Cut at a line end so no record is split.
+        match memchr::memrchr(b'\n', &bytes[start..e]) {
+            Some(p) => start + p + 1,
+            None => return None,
+        }
+    };
+    let mut rows = HeadRows::default();
+    csv::parse(bytes, start, end, delim, 0, &mut rows, usize::MAX);
+    let rows = rows.0;
+    let features = rows
+        .iter()
+        .filter(|r| {
+            r.first()
+                .is_some_and(|f| crate::detect::is_omic_feature_name(crate::detect::trim(f)))
+        })
+        .count();
+    if features < MATRIX_MIN_FEATURES || features * 10 < rows.len() * 9 {
+        return None;
+    }
+    let numeric = |f: &[u8]| {
+        let f = crate::detect::trim(f);
+        !f.is_empty()
+            && f.iter().any(|b| b.is_ascii_digit())
+            && f.iter()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    };
+    let samples: Vec<String> = (1..names.len())
+        .filter(|&c| {
+            let n = rows
+                .iter()
+                .filter(|r| r.get(c).is_some_and(|v| numeric(v)))
+                .count();
+            n * 10 >= rows.len() * 9
+        })
+        .map(|c| names[c].clone())
+        .collect();
+    (!samples.is_empty()).then_some(samples)
+}
+
 /// Column contexts of a CSV header (and where records start).
 fn columns(
     eng: &Engine,
@@ -406,6 +521,7 @@ struct Worker<'a> {
     skipped: Vec<SkipEntry>,
     notes: Vec<SkipEntry>,
     genomic: Vec<GenomicFile>,
+    matrices: Vec<MatrixFile>,
     bytes: u64,
 }
 
@@ -479,6 +595,7 @@ impl<'a> Worker<'a> {
             skipped: Vec::new(),
             notes: Vec::new(),
             genomic: Vec::new(),
+            matrices: Vec::new(),
             bytes: 0,
         }
     }
@@ -488,6 +605,7 @@ impl<'a> Worker<'a> {
         self.skipped.extend(o.skipped);
         self.notes.extend(o.notes);
         self.genomic.extend(o.genomic);
+        self.matrices.extend(o.matrices);
         self.bytes += o.bytes;
         self
     }
@@ -521,6 +639,20 @@ impl<'a> Worker<'a> {
             } => {
                 let r = reader.lock().unwrap().take();
                 self.genomic(&job, head, r, raw);
+            }
+            Unit::Matrix { path, samples } => {
+                if self.cfg.us == UsPolicy::Assume {
+                    for s in &samples {
+                        let id = self.cfg.key.hash(b"sample", s.as_bytes());
+                        self.tally.add_person(Category::HumanOmic, id);
+                    }
+                } else {
+                    self.tally.non_us_records += samples.len() as u64;
+                }
+                self.matrices.push(MatrixFile {
+                    path,
+                    samples: samples.len(),
+                });
             }
         }
     }

@@ -120,6 +120,11 @@ pub struct RecordHits {
     /// Distinct 'omic features seen so far (detector, feature digest), up
     /// to each detector's systems-level threshold.
     pub omic: Vec<(u8, u64)>,
+    /// Scratch for `count::finish_record`, kept here so a record costs no
+    /// allocation once buffers are warm.
+    pub seen: Vec<(u8, u64)>,
+    pub listed: Vec<(u64, IdClass)>,
+    pub sensitive: Vec<u64>,
 }
 
 impl RecordHits {

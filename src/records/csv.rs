@@ -35,9 +35,10 @@ fn head_lines(head: &[u8], max: usize) -> Vec<&[u8]> {
             }
         }
     }
-    // The last line may be cut by the head window: keep it only when it is
-    // the whole (short) file.
-    if s < head.len() && head.len() < 64 * 1024 {
+    // The last line may be cut by the head window: keep it only when no
+    // line ended in the window (one very long line, a wide matrix header)
+    // or the window is the whole (short) file.
+    if s < head.len() && (out.is_empty() || head.len() < 64 * 1024) {
         out.push(&head[s..]);
     }
     out
@@ -100,23 +101,47 @@ pub fn sniff_delimiter(head: &[u8]) -> Option<u8> {
     best.map(|(d, _)| d)
 }
 
-/// A header row names fields: every cell short and non-empty, none a number
-/// or an e-mail or a long digit run.
+/// A header row names fields: every cell non-empty, with a letter, no
+/// e-mail; and either no cell holds a long digit run (values do: SSNs,
+/// phones, cards) or the row differs in kind from the next one (names over
+/// numbers: a matrix headed by sample ids like `GSM1234567` or 'omic
+/// feature ids like `cg00000029`).
 pub fn looks_like_header(head: &[u8], delim: u8) -> bool {
-    let Some(first) = head_lines(head, 1).into_iter().next() else {
+    let lines = head_lines(head, 2);
+    let Some(first) = lines.first() else {
         return false;
     };
     let mut fields = Vec::new();
     split_line(first, delim, &mut fields);
-    !fields.is_empty()
-        && fields.iter().all(|f| {
-            let f = crate::detect::trim(f);
-            !f.is_empty()
-                && f.len() <= 80
-                && f.iter().any(|b| b.is_ascii_alphabetic())
-                && !f.contains(&b'@')
-                && longest_digit_run(f) < 4
-        })
+    let named = |f: &Vec<u8>| {
+        let f = crate::detect::trim(f);
+        !f.is_empty()
+            && f.len() <= 120
+            && f.iter().any(|b| b.is_ascii_alphabetic())
+            && !f.contains(&b'@')
+    };
+    if fields.is_empty() || !fields.iter().all(named) {
+        return false;
+    }
+    if fields.iter().all(|f| {
+        longest_digit_run(f) < 4 || crate::detect::is_omic_feature_name(crate::detect::trim(f))
+    }) {
+        return true;
+    }
+    let Some(second) = lines.get(1) else {
+        return false;
+    };
+    let mut next = Vec::new();
+    split_line(second, delim, &mut next);
+    let numeric = |f: &[u8]| {
+        let f = crate::detect::trim(f);
+        f.is_empty()
+            || (f.iter().any(|b| b.is_ascii_digit())
+                && f.iter()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')))
+    };
+    let over_numbers = fields.iter().zip(&next).filter(|(_, v)| numeric(v)).count();
+    next.len() == fields.len() && over_numbers * 2 >= fields.len()
 }
 
 fn longest_digit_run(f: &[u8]) -> usize {
@@ -480,6 +505,19 @@ mod tests {
         assert_eq!(h, vec!["first_name", "ssn", "zip"]);
         assert_eq!(&d[end..end + 3], b"Ana");
         assert!(!looks_like_header(b"Ana,536-22-1234,02139\n", b','));
+        // Matrices: sample ids and feature ids with digits are still names.
+        assert!(looks_like_header(
+            b"gene_id,GSM1234567,GSM1234568\nENSG00000141510,1.5,2\n",
+            b','
+        ));
+        assert!(looks_like_header(
+            b"sample,cg00000029,cg00000108\nS1,0.5,0.7\n",
+            b','
+        ));
+        assert!(!looks_like_header(
+            b"Ana,5362212345,x\nBo,5362212346,y\n",
+            b','
+        ));
         assert_eq!(sniff_delimiter(b"one line, with a comma"), None);
         assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), Some(b'\t'));
     }

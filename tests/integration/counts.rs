@@ -280,3 +280,19 @@ fn table_is_readable_in_80_columns() {
         }
     }
 }
+
+/// Regression: one value claimed by two detectors (an e-mail used as a
+/// login: contact data and authentication data) was counted as two linked
+/// listed identifiers, making a bare list of logins CPI.
+#[test]
+fn one_value_two_detectors_is_one_identifier() {
+    let d = tmp();
+    let f = write(
+        d.path(),
+        "logins.csv",
+        "login\nana@example.com\nbo@example.com\n",
+    );
+    let (v, _) = scan(&[s(&f)]);
+    assert_eq!(v["detectors"]["email_address"]["matches"], 2);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 0);
+}

@@ -69,3 +69,49 @@ fn non_human_fasta_is_not_counted_and_paired_fastq_is_one_sample() {
     ]);
     assert_eq!(count(&v, "human_genomic"), 1);
 }
+
+#[test]
+fn omic_matrix_samples_are_persons_in_either_orientation() {
+    let d = tmp();
+    // Features as rows, samples as columns: persons are the columns.
+    let mut m = String::from("gene_id,gene_name");
+    for sid in 0..150 {
+        write!(m, ",GSM{:07}", 1_000_000 + sid).unwrap();
+    }
+    m.push('\n');
+    for g in 0..30 {
+        write!(m, "ENSG{:011},GENE{g}", 141_510 + g).unwrap();
+        for sid in 0..150 {
+            write!(m, ",{}.{}", (g + sid) % 17, sid % 10).unwrap();
+        }
+        m.push('\n');
+    }
+    let f = write(d.path(), "expression.csv", m);
+    let (v, code) = scan(&[s(&f)]);
+    assert_eq!(count(&v, "human_omic"), 150, "{}", v["omic_matrices"]);
+    assert_eq!(v["omic_matrices"][0]["samples"], 150);
+    assert_eq!(code, 0);
+
+    // Samples as rows, 6,000 probes as columns: a header wider than the
+    // 64 KiB sniffing window.
+    let mut w = String::from("sample_id");
+    for p in 0..6000 {
+        write!(w, ",cg{:08}", 29 + p * 7).unwrap();
+    }
+    w.push('\n');
+    for sid in 0..25 {
+        write!(w, "S{sid:03}").unwrap();
+        for p in 0..6000 {
+            write!(w, ",0.{}", (p + sid) % 97).unwrap();
+        }
+        w.push('\n');
+    }
+    let g = write(d.path(), "methylation.csv", w);
+    let (v, _) = scan(&["--person-key", "sample_id", s(&g)]);
+    assert_eq!(count(&v, "human_omic"), 25);
+
+    // One routine lab value is not systems-level 'omic data.
+    let one = write(d.path(), "lab.csv", "patient_id,cg00000029\nP1,0.52\nP2,0.61\n");
+    let (v, _) = scan(&[s(&one)]);
+    assert_eq!(count(&v, "human_omic"), 0);
+}
