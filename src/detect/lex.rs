@@ -320,7 +320,7 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
         pair_decimals(&mut cx, &decimals, rec);
     }
     if eng.geo_pair_det().is_some()
-        && (memchr::memmem::find(v, "°".as_bytes()).is_some()
+        && (memchr::memchr(0xB0, v).is_some_and(|p| p > 0 && v[p - 1] == 0xC2)
             || (memchr::memchr(b'\'', v).is_some() && memchr::memchr(b'"', v).is_some()))
     {
         dms_pair(eng, v, rec);
@@ -654,8 +654,8 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
                 }
                 if t.len() >= det.min_len
                     && t.len() <= det.max_len
-                    && shape_ok(det.value, t)
                     && cx.kw_near(d, i, he)
+                    && shape_ok(det.value, t)
                 {
                     push_value(rec, det, d, t);
                     return he;
@@ -1021,13 +1021,16 @@ fn interpret(
         return true;
     }
     if s.lens_are(&[3, 2, 4]) && s.bare() && s.uniform_sep(b"- ") {
+        // Only the dashed form stands alone (SPEC 4: the undashed form
+        // needs context); "Suite 680 36 4022 Oakridge Lane" is an address.
+        let spaced = s.seps[1] == b' ';
         if val::itin_valid(d) {
-            if let Some(det) = cx.pick(Matcher::Itin, st, en, false) {
+            if let Some(det) = cx.pick(Matcher::Itin, st, en, spaced) {
                 rec.push(det, d);
                 return true;
             }
         } else if val::ssn_valid(d)
-            && let Some(det) = cx.pick(Matcher::Ssn, st, en, false)
+            && let Some(det) = cx.pick(Matcher::Ssn, st, en, spaced)
         {
             rec.push(det, d);
             return true;
@@ -1148,8 +1151,8 @@ fn interpret(
             }
             if nd >= dd.min_len
                 && nd <= dd.max_len
-                && shape_ok(dd.value, d)
                 && cx.kw_near(det, st, en)
+                && shape_ok(dd.value, d)
             {
                 push_value(rec, dd, det, d);
                 return true;
@@ -1182,6 +1185,11 @@ fn phone_digits(s: &Sub) -> Option<(&[u8], bool)> {
             ok.then_some((&d[1..], true))
         }
         (11, 1) if d[0] == b'1' => Some((&d[1..], s.plus)),
+        // 001 and ten digits: 00 is the international call prefix outside
+        // NANP, so this is a U.S. number written for callers abroad.
+        (13, 4) if s.lens_are(&[3, 3, 3, 4]) && d.starts_with(b"001") && !s.plus => {
+            s.uniform_sep(b"-. ").then_some((&d[3..], true))
+        }
         (10, 1) if !s.plus && !s.paren => Some((d, false)),
         _ => None,
     }

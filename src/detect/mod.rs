@@ -434,6 +434,11 @@ impl Engine {
     pub(crate) fn keyword_hits(&self, v: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
         out.clear();
         let Some(ac) = &self.keywords else { return };
+        // Keywords are words: a value without letters (most structured
+        // values) holds none, and needs no automaton pass.
+        if !v.iter().any(|b| b.is_ascii_alphabetic()) {
+            return;
+        }
         for m in ac.find_overlapping_iter(v) {
             let (s, e) = (m.start(), m.end());
             let before_ok = s == 0 || !v[s - 1].is_ascii_alphanumeric();
@@ -483,9 +488,7 @@ impl Engine {
 
     pub(crate) fn push_point(&self, p: Point, rec: &mut RecordHits) {
         if let Some(d) = self.geo_pair_det {
-            let mut buf = [0u8; 48];
-            let n = fmt_point(&mut buf, p);
-            rec.push(d as usize, &buf[..n]);
+            rec.push(d as usize, &point_key(p));
         }
         if rec.points.len() < 16 {
             rec.points.push(p);
@@ -528,11 +531,13 @@ fn keyword_forms(words: &[String]) -> Vec<String> {
     out
 }
 
-fn fmt_point(buf: &mut [u8; 48], p: Point) -> usize {
-    use std::io::Write;
-    let mut c = std::io::Cursor::new(&mut buf[..]);
-    let _ = write!(c, "{:.6},{:.6}", p.lat, p.lon);
-    c.position() as usize
+/// A point's value for de-duplication inside a record: micro-degrees as
+/// integers (formatting floats per point cost more than the point).
+fn point_key(p: Point) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&((p.lat * 1e6).round() as i64).to_le_bytes());
+    k[8..].copy_from_slice(&((p.lon * 1e6).round() as i64).to_le_bytes());
+    k
 }
 
 /// A short digest of a normalised value, to tell two values apart inside

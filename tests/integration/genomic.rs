@@ -111,7 +111,11 @@ fn omic_matrix_samples_are_persons_in_either_orientation() {
     assert_eq!(count(&v, "human_omic"), 25);
 
     // One routine lab value is not systems-level 'omic data.
-    let one = write(d.path(), "lab.csv", "patient_id,cg00000029\nP1,0.52\nP2,0.61\n");
+    let one = write(
+        d.path(),
+        "lab.csv",
+        "patient_id,cg00000029\nP1,0.52\nP2,0.61\n",
+    );
     let (v, _) = scan(&[s(&one)]);
     assert_eq!(count(&v, "human_omic"), 0);
 }
