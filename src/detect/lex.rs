@@ -26,6 +26,8 @@ struct Cx<'a> {
     col: &'a ColumnCtx,
     v: &'a [u8],
     kw_ready: bool,
+    /// The value has ASCII letters (so it may hold a keyword).
+    letters: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -68,6 +70,35 @@ impl<'a> Cx<'a> {
             return Some(d);
         }
         None
+    }
+}
+
+/// Decimal numbers of one value, for pairing into coordinates; a value
+/// with more than 16 is not a coordinate pair anyway.
+struct Decimals {
+    items: [(Coord, usize, usize); 16],
+    n: usize,
+}
+
+impl Default for Decimals {
+    fn default() -> Self {
+        let z = Coord {
+            value: 0.0,
+            decimals: 0,
+        };
+        Decimals {
+            items: [(z, 0, 0); 16],
+            n: 0,
+        }
+    }
+}
+
+impl Decimals {
+    fn push(&mut self, d: (Coord, usize, usize)) {
+        if self.n < self.items.len() {
+            self.items[self.n] = d;
+            self.n += 1;
+        }
     }
 }
 
@@ -276,11 +307,25 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
         col,
         v,
         kw_ready: false,
+        letters: false,
     };
     let n = v.len();
     // E-mail first: its local part may look like anything else.
+    // One pass of byte classes decides which candidate passes can find
+    // anything: most structured values are a short word or a number.
+    let (mut digit, mut at, mut colon, mut letters) = (false, false, false, false);
+    for &b in v {
+        digit |= b.is_ascii_digit();
+        at |= b == b'@';
+        colon |= b == b':';
+        letters |= b.is_ascii_alphabetic();
+    }
+    cx.letters = letters;
+    if !digit && !at && !colon && n < 20 {
+        return;
+    }
     let mut emails: Vec<(usize, usize)> = Vec::new();
-    if !eng.dets(Matcher::Email).is_empty() {
+    if at && !eng.dets(Matcher::Email).is_empty() {
         for at in memchr::memchr_iter(b'@', v) {
             if emails.last().is_some_and(|&(_, e)| at < e) {
                 continue;
@@ -295,7 +340,7 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
             }
         }
     }
-    let mut decimals: Vec<(Coord, usize, usize)> = Vec::new();
+    let mut decimals = Decimals::default();
     let mut ei = 0;
     let mut i = 0;
     while i < n {
@@ -316,10 +361,11 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
         }
         i = token_at(&mut cx, i, rec, &mut decimals);
     }
-    if decimals.len() >= 2 {
-        pair_decimals(&mut cx, &decimals, rec);
+    if decimals.n >= 2 {
+        pair_decimals(&mut cx, &decimals.items[..decimals.n], rec);
     }
-    if eng.geo_pair_det().is_some()
+    if digit
+        && eng.geo_pair_det().is_some()
         && (memchr::memchr(0xB0, v).is_some_and(|p| p > 0 && v[p - 1] == 0xC2)
             || (memchr::memchr(b'\'', v).is_some() && memchr::memchr(b'"', v).is_some()))
     {
@@ -327,14 +373,26 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     }
 }
 
-fn token_at(
-    cx: &mut Cx<'_>,
-    i: usize,
-    rec: &mut RecordHits,
-    decimals: &mut Vec<(Coord, usize, usize)>,
-) -> usize {
+fn token_at(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits, decimals: &mut Decimals) -> usize {
     let v = cx.v;
     let n = v.len();
+    let b = v[i];
+    if b.is_ascii_alphabetic() {
+        let mut wend = i + 1;
+        let mut digits = false;
+        while wend < n && is_alnum(v[wend]) {
+            digits |= is_digit(v[wend]);
+            wend += 1;
+        }
+        // A plain short word (a name, a street, a city): no detector's shape
+        // is one. Ids, IBANs, codes and templates hold digits, sequences run
+        // to 20 letters or more, and a hex MAC/UUID/IPv6 or a dotted id has
+        // its separator next; raw template magic is kept for its check.
+        let next = if wend < n { v[wend] } else { b' ' };
+        if !digits && wend - i < 20 && !matches!(next, b':' | b'-' | b'.' | b'_' | 0) {
+            return wend;
+        }
+    }
     if let Some(e) = try_mac(cx, i, rec) {
         return e;
     }
@@ -344,7 +402,6 @@ fn token_at(
     if let Some(e) = try_ipv6(cx, i, rec) {
         return e;
     }
-    let b = v[i];
     if b == b'1'
         && v[i..].starts_with(b"1.001:")
         && let Some(e) = try_ansi_nist(cx, i, rec)
@@ -478,6 +535,10 @@ fn try_ipv6(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
     let v = cx.v;
     let n = v.len();
     if i > 0 && (v[i - 1] == b':' || is_hex(v[i - 1])) {
+        return None;
+    }
+    // An IPv6 group is at most four hex digits: a colon must come soon.
+    if !v[i..n.min(i + 5)].contains(&b':') {
         return None;
     }
     let mut e = i;
@@ -945,7 +1006,7 @@ fn try_digits(
     cx: &mut Cx<'_>,
     i: usize,
     rec: &mut RecordHits,
-    decimals: &mut Vec<(Coord, usize, usize)>,
+    decimals: &mut Decimals,
 ) -> Option<usize> {
     let (g, end) = lex_group(cx.v, i)?;
     if g.nd == 0 {
@@ -995,8 +1056,17 @@ fn interpret(
     a: usize,
     b: usize,
     rec: &mut RecordHits,
-    decimals: &mut Vec<(Coord, usize, usize)>,
+    decimals: &mut Decimals,
 ) -> bool {
+    // Fewer than nine digits with no decimal point: only ids under a
+    // keyword can match, and a value without letters has no keyword.
+    if !g.ext
+        && !cx.letters
+        && (a..=b).map(|k| g.runs[k].0 as usize).sum::<usize>() < 9
+        && !(a + 1..=b).any(|k| g.seps[k] == b'.')
+    {
+        return false;
+    }
     let s = Sub::of(g, a, b);
     let d = s.digits();
     let (st, en) = (s.s, s.e);
@@ -1423,6 +1493,7 @@ pub(super) fn regex_detector(
         col,
         v,
         kw_ready: false,
+        letters: true,
     };
     if col.veto & bit(d) != 0 {
         return;
