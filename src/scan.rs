@@ -193,16 +193,33 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
                 Err(s) => skipped.push(s),
             }
         }
-        let worker = units
-            .into_par_iter()
-            .fold(
-                || Worker::new(eng, &cfg, opts),
-                |mut w, u| {
-                    w.run(u);
-                    w
-                },
-            )
-            .reduce(|| Worker::new(eng, &cfg, opts), Worker::merge);
+        // Streams and genomic files are one long unit each: start them
+        // first so they do not end the scan alone on one core.
+        units.sort_by_key(|u| !matches!(u, Unit::Stream { .. } | Unit::Genomic { .. }));
+        // One worker per thread pulling units off a shared counter: dynamic
+        // balance like work stealing, and exactly one tally per thread to
+        // merge at the end (a fold would make one per split).
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+        rayon::scope(|sc| {
+            for _ in 0..threads {
+                sc.spawn(|_| {
+                    let mut w = Worker::new(eng, &cfg, opts);
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(u) = units.get(i) else { break };
+                        w.run(u);
+                    }
+                    done.lock().unwrap().push(w);
+                });
+            }
+        });
+        let worker = done
+            .into_inner()
+            .unwrap()
+            .into_iter()
+            .reduce(Worker::merge)
+            .unwrap_or_else(|| Worker::new(eng, &cfg, opts));
         let mut notes = worker.notes;
         skipped.extend(worker.skipped);
         skipped.sort();
@@ -610,17 +627,17 @@ impl<'a> Worker<'a> {
         self
     }
 
-    fn run(&mut self, u: Unit) {
+    fn run(&mut self, u: &Unit) {
         match u {
-            Unit::Chunk {
-                job,
+            &Unit::Chunk {
+                ref job,
                 start,
                 end,
                 first,
             } => {
                 let data = job.data.as_ref().unwrap().bytes();
                 self.bytes += (end - start) as u64 + if first { start as u64 } else { 0 };
-                self.chunk(&job, data, start, end, 0, &job.cols);
+                self.chunk(job, data, start, end, 0, &job.cols);
             }
             Unit::Stream {
                 job,
@@ -629,7 +646,7 @@ impl<'a> Worker<'a> {
                 compression,
             } => {
                 let r = reader.lock().unwrap().take().expect("stream taken once");
-                self.stream(&job, head, r, compression);
+                self.stream(job, head.clone(), r, *compression);
             }
             Unit::Genomic {
                 job,
@@ -638,11 +655,11 @@ impl<'a> Worker<'a> {
                 raw,
             } => {
                 let r = reader.lock().unwrap().take();
-                self.genomic(&job, head, r, raw);
+                self.genomic(job, head.clone(), r, *raw);
             }
             Unit::Matrix { path, samples } => {
                 if self.cfg.us == UsPolicy::Assume {
-                    for s in &samples {
+                    for s in samples {
                         let id = self.cfg.key.hash(b"sample", s.as_bytes());
                         self.tally.add_person(Category::HumanOmic, id);
                     }
@@ -650,7 +667,7 @@ impl<'a> Worker<'a> {
                     self.tally.non_us_records += samples.len() as u64;
                 }
                 self.matrices.push(MatrixFile {
-                    path,
+                    path: path.clone(),
                     samples: samples.len(),
                 });
             }
