@@ -1019,8 +1019,16 @@ fn try_digits(
         return Some(end);
     }
     // A group that means nothing whole may hold several values side by side
-    // ("amount 12 4111 1111 1111 1111"): retry spans split at spaces.
-    if g.nr > 1 {
+    // ("amount 12 4111 1111 1111 1111"): retry spans split at spaces. Not a
+    // group printed as one card number (groups of four, or Amex/Diners
+    // 4-6-5/4-6-4): one that fails its check digit is an invalid number,
+    // and its first twelve digits are no Maestro card.
+    let runs = |l: &[u8]| g.nr == l.len() && (0..g.nr).all(|k| g.runs[k].0 == l[k]);
+    let card_layout = g.nr >= 3
+        && (12..=19).contains(&g.nd)
+        && (1..g.nr).all(|k| g.seps[k] == g.seps[1] && matches!(g.seps[1], b' ' | b'-'))
+        && ((0..g.nr - 1).all(|k| g.runs[k].0 == 4) || runs(&[4, 6, 5]) || runs(&[4, 6, 4]));
+    if g.nr > 1 && !card_layout {
         let mut a = 0;
         while a < g.nr {
             let mut found = false;

@@ -854,3 +854,35 @@ fn government_ids_in_text() {
         assert!(text(&e, t).is_empty(), "{t}");
     }
 }
+
+/// Regression: a spaced card number failing Luhn was retried as sub-spans,
+/// and its first twelve digits could pass as a Maestro card (found on a
+/// generated 1.5M-row people file: one extra card).
+#[test]
+fn failed_card_layout_is_not_split_into_a_maestro() {
+    let e = eng();
+    // Find a 16-digit Luhn-invalid number whose first 12 digits are a
+    // Luhn-valid Maestro (IIN 6759), printed in groups of four.
+    let mut found = 0;
+    for x in 0..2000u64 {
+        let body = format!("6759{:08}", 10_000_000 + x * 7919 % 89_999_999);
+        if !validate::card_valid(body.as_bytes()) {
+            continue;
+        }
+        let full = format!("{body}0001");
+        if validate::luhn_valid(full.as_bytes()) {
+            continue;
+        }
+        let printed = format!(
+            "{} {} {} {}",
+            &full[..4],
+            &full[4..8],
+            &full[8..12],
+            &full[12..]
+        );
+        assert!(text(&e, &printed).is_empty(), "{printed}");
+        found += 1;
+    }
+    assert!(found > 10);
+    assert_eq!(text(&e, "qty 12 4111 1111 1111 1111"), vec!["payment_card"]);
+}
