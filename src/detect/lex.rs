@@ -321,7 +321,8 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
         letters |= b.is_ascii_alphabetic();
     }
     cx.letters = letters;
-    if !digit && !at && !colon && n < 20 {
+    // (14: the shortest letters-only id, a Cisco MAC `debc.fbaf.fdfc`.)
+    if !digit && !at && !colon && n < 14 {
         return;
     }
     let mut emails: Vec<(usize, usize)> = Vec::new();
@@ -620,6 +621,17 @@ fn try_iban(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
                 rec.push(d, &buf[..l]);
             }
             return Some(e);
+        }
+    }
+    // An IBAN-shaped run of its country's exact length that fails mod-97 is
+    // an invalid IBAN: consume it whole, so its digit groups are not read
+    // again as a card or a phone.
+    if !lower {
+        for k in (0..ng).rev() {
+            let (e, l) = ends[k];
+            if val::iban_length(&buf[..2]) == Some(l) {
+                return Some(e);
+            }
         }
     }
     None

@@ -886,3 +886,16 @@ fn failed_card_layout_is_not_split_into_a_maestro() {
     assert!(found > 10);
     assert_eq!(text(&e, "qty 12 4111 1111 1111 1111"), vec!["payment_card"]);
 }
+
+/// Regressions found by the detector benchmark's asserted counts: an
+/// all-letter MAC with dashes or Cisco dots was skipped by the short-value
+/// prefilter, and a corrupted IBAN printed in groups was read as a card.
+#[test]
+fn letter_only_macs_and_corrupted_ibans() {
+    let e = eng();
+    for mac in ["ee-ee-fc-cf-ec-fc", "DEBC.FBAF.FDFC", "debc.fbaf.fdfc"] {
+        assert_eq!(field(&e, "mac_address", mac), vec!["mac_address"], "{mac}");
+    }
+    assert!(field(&e, "iban", "DE62 8105 0701 6749 1141 04").is_empty());
+    assert!(text(&e, "iban DE62 8105 0701 6749 1141 04").is_empty());
+}
