@@ -296,3 +296,67 @@ fn one_value_two_detectors_is_one_identifier() {
     assert_eq!(v["detectors"]["email_address"]["matches"], 2);
     assert_eq!(count(&v, "covered_personal_identifiers"), 0);
 }
+
+/// Issue 3's acceptance shapes through the binary: ICD-10 codes in a
+/// diagnosis column keyed by member (several rows per member, some codes
+/// not on the official list), face embeddings keyed by person, device ids
+/// linked to contact data, and IBAN / bank-account data.
+#[test]
+fn health_biometric_device_and_bank_counts_are_exact() {
+    let d = tmp();
+    let codes = ["E11.9", "I10", "J45.909", "F32.A", "Z79.4", "E78.5"];
+    let mut claims = String::from("member_id,service_date,diagnosis_code\n");
+    for m in 0..600u64 {
+        for k in 0..(1 + m % 3) {
+            // Members 0, 10, 20...: only codes that are not ICD-10-CM codes.
+            let code = if m % 10 == 0 {
+                "E11.99"
+            } else {
+                codes[((m + k) % 6) as usize]
+            };
+            claims += &format!("M{m:06},2026-0{}-1{k},{code}\n", 1 + k % 9);
+        }
+    }
+    let f = write(d.path(), "claims.csv", claims);
+    let (v, _) = scan(&["--person-key", "member_id", s(&f)]);
+    assert_eq!(count(&v, "personal_health"), 540);
+
+    let mut faces = String::from("person_id,face_embedding\n");
+    for p in 0..150u64 {
+        let vec: Vec<String> = (0..128)
+            .map(|k| format!("{:.4}", ((p * 31 + k * 7) % 200) as f64 / 100.0 - 1.0))
+            .collect();
+        faces += &format!("U{p:05},\"[{}]\"\n", vec.join(", "));
+    }
+    let g = write(d.path(), "faces.csv", faces);
+    let (v, _) = scan(&["--person-key", "person_id", s(&g)]);
+    assert_eq!(count(&v, "biometric_identifiers"), 150);
+
+    let mut devices = String::from("imei,email\n");
+    for p in 0..200u64 {
+        let body = format!("35{:012}", 100_000_000 + p * 7);
+        let check = bulkscan::detect::validate::luhn_check_digit(body.as_bytes()) as char;
+        devices += &format!("{body}{check},{}@example.com\n", name(p).to_lowercase());
+    }
+    let h = write(d.path(), "devices.csv", devices);
+    let (v, _) = scan(&[s(&h)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 200);
+
+    let mut bank = String::from("customer_id,first_name,iban,routing_number,account_number\n");
+    for p in 0..60u64 {
+        let iban = if p % 2 == 0 {
+            "DE89370400440532013000"
+        } else {
+            ""
+        };
+        bank += &format!(
+            "C{p:04},{},{iban},021000021,{}\n",
+            name(p),
+            10_000_000 + p * 13
+        );
+    }
+    let b = write(d.path(), "bank.csv", bank);
+    let (v, _) = scan(&["--person-key", "customer_id", s(&b)]);
+    assert_eq!(count(&v, "personal_financial"), 60);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 60);
+}
