@@ -9,7 +9,8 @@ use crate::category::Category;
 use crate::count::{CountConfig, Tally, UsPolicy, finish_record};
 use crate::detect::{ColumnCtx, Engine, RecordHits};
 use crate::identity::{IdentityKey, IdentityMode};
-use crate::input::{self, InputRef, Opened, Skipped};
+pub use crate::input::Skipped as SkipEntry;
+use crate::input::{self, InputRef, Opened};
 use crate::records::genomic::{self, GenomicFormat, Species};
 use crate::records::{self, Format, RecordSink, csv, json, text};
 use rayon::prelude::*;
@@ -58,15 +59,6 @@ impl Default for ScanOptions {
             no_mmap: false,
         }
     }
-}
-
-/// A skipped or partly scanned input. `incomplete` is false only for inputs
-/// with nothing to miss (an empty file).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SkipEntry {
-    pub path: String,
-    pub reason: String,
-    pub incomplete: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -175,14 +167,7 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
         let prepared: Vec<Result<Vec<Unit>, SkipEntry>> =
             inputs.par_iter().map(|i| prepare(eng, opts, i)).collect();
         let mut units = Vec::new();
-        let mut skipped: Vec<SkipEntry> = walk_skips
-            .into_iter()
-            .map(|s: Skipped| SkipEntry {
-                path: s.path,
-                reason: s.reason,
-                incomplete: true,
-            })
-            .collect();
+        let mut skipped: Vec<SkipEntry> = walk_skips;
         let mut files = 0u64;
         for p in prepared {
             match p {
@@ -292,7 +277,7 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                 return Err(skip(&path, r));
             }
             let format = records::sniff(head, input::path_of(inp));
-            let (cols, start) = columns(eng, opts, format, bytes);
+            let (names, cols, start) = columns(eng, opts, format, bytes);
             let job = Arc::new(Job {
                 path,
                 file_name,
@@ -306,14 +291,12 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                 delim,
                 header: true,
             } = format
+                && let Some(samples) = matrix_samples(bytes, start, delim, &names)
             {
-                let names = csv::read_header(bytes, delim).0;
-                if let Some(samples) = matrix_samples(bytes, start, delim, &names) {
-                    units.push(Unit::Matrix {
-                        path: job.path.clone(),
-                        samples,
-                    });
-                }
+                units.push(Unit::Matrix {
+                    path: job.path.clone(),
+                    samples,
+                });
             }
             let bounds = match format {
                 Format::Csv { delim, .. } => csv::boundaries(bytes, start, delim, opts.chunk_size),
@@ -492,16 +475,17 @@ fn columns(
     opts: &ScanOptions,
     format: Format,
     bytes: &[u8],
-) -> (Vec<ColumnCtx>, usize) {
+) -> (Vec<String>, Vec<ColumnCtx>, usize) {
     match format {
         Format::Csv {
             delim,
             header: true,
         } => {
             let (names, end) = csv::read_header(bytes, delim);
-            (header_ctx(eng, opts, &names), end)
+            let cols = header_ctx(eng, opts, &names);
+            (names, cols, end)
         }
-        _ => (Vec::new(), 0),
+        _ => (Vec::new(), Vec::new(), 0),
     }
 }
 

@@ -16,7 +16,7 @@ pub mod icd10;
 mod lex;
 pub mod validate;
 
-use crate::category::{Category, IdClass};
+use crate::category::IdClass;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 pub use catalog::{Catalog, Detector, IdentityKind, Matcher, ValueShape};
 
@@ -493,12 +493,6 @@ impl Engine {
         if rec.points.len() < 16 {
             rec.points.push(p);
         }
-    }
-
-    /// The category a detector's hit counts toward, and its class.
-    pub fn det_info(&self, det: usize) -> (Category, Option<IdClass>) {
-        let d = &self.catalog.detectors[det];
-        (d.category, d.class)
     }
 }
 

@@ -43,10 +43,13 @@ impl InputRef {
 }
 
 /// An input that could not be scanned (or only in part), and why.
+/// `incomplete` is false only for inputs with nothing to miss (an empty
+/// file): those are listed but do not make the scan incomplete.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+    pub incomplete: bool,
 }
 
 /// Expands the command-line paths: files as given, directories recursively
@@ -63,6 +66,7 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<InputRef>, Vec<Skipped>) {
             Err(e) => skipped.push(Skipped {
                 path: p.display().to_string(),
                 reason: io_reason(&e),
+                incomplete: true,
             }),
             Ok(m) if m.is_dir() => {
                 for entry in walkdir::WalkDir::new(p)
@@ -78,6 +82,7 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<InputRef>, Vec<Skipped>) {
                                 |x| x.display().to_string(),
                             ),
                             reason: e.io_error().map_or_else(|| e.to_string(), io_reason),
+                            incomplete: true,
                         }),
                     }
                 }
