@@ -34,7 +34,8 @@ impl<'a> Cx<'a> {
     fn kw_near(&mut self, det: usize, s: usize, e: usize) -> bool {
         // A candidate that is the whole value leaves no room for a keyword
         // beside it: skip the keyword pass (most structured values).
-        if s == 0 && e >= self.v.len() {
+        // Keywords are words: a value without letters holds none.
+        if (s == 0 && e >= self.v.len()) || !self.letters {
             return false;
         }
         if !self.kw_ready {
