@@ -456,8 +456,13 @@ pub fn finish_record(
         t.non_us_records += 1;
         return;
     }
+    // A record without the person key (a file whose header lacks it) falls
+    // back to its strongest identifier, then to itself.
     let person = match &cfg.person {
-        IdentityMode::Key(_) => rec.person_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
+        IdentityMode::Key(_) => rec
+            .person_key
+            .map(|s| cfg.key.hash(b"key", rec.span(s)))
+            .or_else(|| strongest(eng, rec, cfg, |_| true)),
         IdentityMode::Auto => strongest(eng, rec, cfg, |_| true),
     };
     let person = person.unwrap_or_else(|| {

@@ -282,6 +282,13 @@ pub fn table(r: &ScanResult, ev: &Evaluation, a: &Assumptions) -> String {
             g.format.name()
         );
     }
+    if !r.notes.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "NOTES ({}):", r.notes.len());
+        for n in &r.notes {
+            let _ = writeln!(o, "  {}: {}", n.path, n.reason);
+        }
+    }
     if !r.skipped.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "SKIPPED OR PARTLY SCANNED ({}):", r.skipped.len());

@@ -140,6 +140,8 @@ enum Unit {
     },
     /// The sample columns of an 'omic matrix: persons of `human_omic`.
     Matrix { path: String, samples: Vec<String> },
+    /// Something the report should tell about a file.
+    Note(SkipEntry),
 }
 
 pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
@@ -277,7 +279,7 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                 return Err(skip(&path, r));
             }
             let format = records::sniff(head, input::path_of(inp));
-            let (names, cols, start) = columns(eng, opts, format, bytes);
+            let (names, cols, start) = columns(eng, opts, format, bytes, &file_name);
             let job = Arc::new(Job {
                 path,
                 file_name,
@@ -287,6 +289,9 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
             });
             let bytes = job.data.as_ref().unwrap().bytes();
             let mut units = Vec::new();
+            if let Some(n) = key_note(opts, format, &names, &job.path) {
+                units.push(Unit::Note(n));
+            }
             if let Format::Csv {
                 delim,
                 header: true,
@@ -475,6 +480,7 @@ fn columns(
     opts: &ScanOptions,
     format: Format,
     bytes: &[u8],
+    file_name: &str,
 ) -> (Vec<String>, Vec<ColumnCtx>, usize) {
     match format {
         Format::Csv {
@@ -482,14 +488,100 @@ fn columns(
             header: true,
         } => {
             let (names, end) = csv::read_header(bytes, delim);
-            let cols = header_ctx(eng, opts, &names);
+            let cols = header_ctx(eng, opts, &names, file_name);
             (names, cols, end)
         }
         _ => (Vec::new(), Vec::new(), 0),
     }
 }
 
-fn header_ctx(eng: &Engine, opts: &ScanOptions, names: &[String]) -> Vec<ColumnCtx> {
+/// A person or device key missing from a CSV header leaves every record of
+/// the file counted as a person of its own: say so, naming the file.
+fn key_note(opts: &ScanOptions, format: Format, names: &[String], path: &str) -> Option<SkipEntry> {
+    if !matches!(format, Format::Csv { .. }) {
+        return None;
+    }
+    let missing: Vec<String> = [
+        ("--person-key", &opts.person_key),
+        ("--device-key", &opts.device_key),
+    ]
+    .into_iter()
+    .filter_map(|(flag, k)| {
+        let k = k.as_deref()?;
+        (!names.iter().any(|n| n.eq_ignore_ascii_case(k))).then(|| format!("{flag} {k:?}"))
+    })
+    .collect();
+    (!missing.is_empty()).then(|| SkipEntry {
+        path: path.to_string(),
+        reason: format!(
+            "{} not in the header; records identified by their strongest identifier instead",
+            missing.join(" and ")
+        ),
+        incomplete: false,
+    })
+}
+
+/// File names of clinical record tables (Synthea, OMOP and EHR exports name
+/// their tables this way): every row of such a file is about a patient's
+/// health, whatever code system its codes use (SNOMED, LOINC, RxNorm...).
+const CLINICAL_FILES: &[&str] = &[
+    "conditions",
+    "condition",
+    "diagnoses",
+    "diagnosis",
+    "observations",
+    "vitals",
+    "medications",
+    "prescriptions",
+    "procedures",
+    "immunizations",
+    "allergies",
+    "encounters",
+    "careplans",
+    "claims",
+    "labs",
+    "lab results",
+    "problems",
+    "visits",
+];
+
+/// Column names that tie a row to one patient.
+const PATIENT_LINKS: &[&str] = &[
+    "patient",
+    "patient id",
+    "patientid",
+    "member id",
+    "memberid",
+    "subject id",
+    "beneficiary id",
+    "enrollee id",
+    "mrn",
+    "medical record number",
+];
+
+/// The patient column of a clinical record table, if this file is one.
+fn clinical_link(file_name: &str, names: &[String]) -> Option<usize> {
+    use crate::detect::catalog::{tokens, tokens_contain};
+    let stem = file_name.split('.').next().unwrap_or(file_name);
+    let st = tokens(stem);
+    if !CLINICAL_FILES
+        .iter()
+        .any(|w| tokens_contain(&st, &tokens(w)))
+    {
+        return None;
+    }
+    names.iter().position(|n| {
+        let nt = tokens(n);
+        PATIENT_LINKS.iter().any(|w| nt == tokens(w))
+    })
+}
+
+fn header_ctx(
+    eng: &Engine,
+    opts: &ScanOptions,
+    names: &[String],
+    file_name: &str,
+) -> Vec<ColumnCtx> {
     let find = |key: &Option<String>| -> Option<usize> {
         let k = key.as_deref()?;
         names
@@ -499,6 +591,12 @@ fn header_ctx(eng: &Engine, opts: &ScanOptions, names: &[String]) -> Vec<ColumnC
     };
     let pk = find(&opts.person_key);
     let dk = find(&opts.device_key);
+    let clinical = eng
+        .catalog
+        .detectors
+        .iter()
+        .position(|d| d.id == "clinical_record")
+        .and_then(|d| clinical_link(file_name, names).map(|c| (c, d as u8)));
     names
         .iter()
         .enumerate()
@@ -506,6 +604,7 @@ fn header_ctx(eng: &Engine, opts: &ScanOptions, names: &[String]) -> Vec<ColumnC
             let mut c = eng.column_ctx(n);
             c.person_key = pk == Some(i);
             c.device_key = dk == Some(i);
+            c.clinical_link = clinical.filter(|&(col, _)| col == i).map(|(_, d)| d);
             c
         })
         .collect()
@@ -550,6 +649,11 @@ impl RecordSink for Sink<'_, '_> {
     }
     fn column(&mut self, idx: usize, value: &[u8]) {
         let ctx = self.cols.get(idx).unwrap_or(&TEXT_CTX);
+        if let Some(d) = ctx.clinical_link
+            && !crate::detect::trim(value).is_empty()
+        {
+            self.rec.push(d as usize, b"clinical record file");
+        }
         self.eng.scan_value(ctx, value, self.rec);
     }
     fn keyed(&mut self, path: &str, value: &[u8]) {
@@ -641,6 +745,7 @@ impl<'a> Worker<'a> {
                 let r = reader.lock().unwrap().take();
                 self.genomic(job, head.clone(), r, *raw);
             }
+            Unit::Note(n) => self.notes.push(n.clone()),
             Unit::Matrix { path, samples } => {
                 if self.cfg.us == UsPolicy::Assume {
                     for s in samples {
@@ -781,7 +886,7 @@ impl<'a> Worker<'a> {
                         header: true,
                     } => {
                         let (names, end) = csv::read_header(&buf, delim);
-                        (header_ctx(self.eng, self.opts, &names), end)
+                        (header_ctx(self.eng, self.opts, &names, &job.file_name), end)
                     }
                     _ => (Vec::new(), 0),
                 };

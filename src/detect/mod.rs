@@ -70,6 +70,10 @@ pub struct ColumnCtx {
     /// `ENSG00000141510`): its detector and the feature's digest. A number
     /// under it is one feature of the record's profile.
     pub omic: Option<(u8, u64)>,
+    /// In a file of clinical records (`conditions.csv`), the column naming
+    /// the patient: a record with a patient there is health data about that
+    /// patient (this detector), whatever its code system.
+    pub clinical_link: Option<u8>,
 }
 
 impl ColumnCtx {

@@ -317,7 +317,8 @@ fn health_biometric_device_and_bank_counts_are_exact() {
             claims += &format!("M{m:06},2026-0{}-1{k},{code}\n", 1 + k % 9);
         }
     }
-    let f = write(d.path(), "claims.csv", claims);
+    // Named neutrally: a file named for claims is health data row by row.
+    let f = write(d.path(), "member_rows.csv", claims);
     let (v, _) = scan(&["--person-key", "member_id", s(&f)]);
     assert_eq!(count(&v, "personal_health"), 540);
 
@@ -359,4 +360,32 @@ fn health_biometric_device_and_bank_counts_are_exact() {
     let (v, _) = scan(&["--person-key", "customer_id", s(&b)]);
     assert_eq!(count(&v, "personal_financial"), 60);
     assert_eq!(count(&v, "covered_personal_identifiers"), 60);
+}
+
+/// A clinical record table (`conditions.csv`, as Synthea and EHR exports
+/// name them) is health data about the patient on each row, whatever code
+/// system its codes use; a person key missing from a header is reported.
+#[test]
+fn clinical_tables_count_their_patients() {
+    let d = tmp();
+    let mut c = String::from("START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION\n");
+    for i in 0..90u64 {
+        c += &format!("2020-01-01,,pat-{:03},enc-{i},44054006,Diabetes\n", i % 30);
+    }
+    let f = write(d.path(), "conditions.csv", c.clone());
+    let (v, _) = scan(&["--person-key", "PATIENT", s(&f)]);
+    assert_eq!(count(&v, "personal_health"), 30);
+    // The same rows in a file not named for clinical records: codes alone
+    // say nothing.
+    let g = write(d.path(), "export.csv", c);
+    let (v, _) = scan(&["--person-key", "PATIENT", s(&g)]);
+    assert_eq!(count(&v, "personal_health"), 0);
+    // A key the header lacks is named in the notes.
+    let (v, _) = scan(&["--person-key", "member", s(&f)]);
+    assert!(
+        v["notes"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("--person-key")
+    );
 }
