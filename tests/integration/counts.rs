@@ -389,3 +389,64 @@ fn clinical_tables_count_their_patients() {
             .contains("--person-key")
     );
 }
+
+#[test]
+fn geofence_points_are_government_related_at_any_volume() {
+    let d = tmp();
+    let fence = write(
+        d.path(),
+        "fence.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Pentagon"},
+        "geometry":{"type":"Polygon","coordinates":[[[-77.0600,38.8680],[-77.0500,38.8680],[-77.0500,38.8750],[-77.0600,38.8750],[-77.0600,38.8680]]]}}]}"#,
+    );
+    let f = write(
+        d.path(),
+        "pings.csv",
+        "device_id,latitude,longitude\nd1,38.8712,-77.0559\nd2,40.7128,-74.0060\nd3,38.87,-77.06\n",
+    );
+    let (v, code) = scan(&["--geofence", s(&fence), s(&f)]);
+    // d1 is inside; d3 is inside too but only to 2 decimals (not precise).
+    assert_eq!(v["government_related"]["records"], 1);
+    assert_eq!(v["verdict"], "government_related");
+    assert_eq!(code, 1);
+    let (v, code) = scan(&[s(&f)]);
+    assert_eq!(v["government_related"]["records"], 0);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn combined_union_counts_persons_with_any_category() {
+    let d = tmp();
+    // 600 persons with a card (financial) and 500 others with a precise
+    // location: lowest threshold 1,000; union = 1,100 persons > 1,000.
+    let mut csv = String::from("email,card_number,latitude,longitude\n");
+    for i in 0..1100u64 {
+        if i < 600 {
+            csv += &format!("u{i}@example.com,{},,\n", card(i));
+        } else {
+            csv += &format!(
+                "u{i}@example.com,,{:.4},{:.4}\n",
+                40.0 + i as f64 / 1e4,
+                -74.0
+            );
+        }
+    }
+    let f = write(d.path(), "mix.csv", csv);
+    let (v, code) = scan(&["--combined", "union", s(&f)]);
+    assert_eq!(count(&v, "personal_financial"), 600);
+    assert_eq!(count(&v, "precise_geolocation"), 500);
+    assert_eq!(v["combined"]["mode"], "union");
+    assert_eq!(v["combined"]["threshold"], 1000);
+    assert_eq!(v["combined"]["bulk"], true);
+    assert_eq!(code, 1);
+    // Lowest: the 1,100 persons with covered personal identifiers (e-mail
+    // linked to a card or a location) exceed the lowest threshold present.
+    let (v, _) = scan(&["--combined", "lowest", s(&f)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 1100);
+    assert_eq!(v["combined"]["bulk"], true);
+    assert_eq!(v["bulk_categories"][0], "covered_personal_identifiers");
+    let (v, code) = scan(&["--combined", "off", s(&f)]);
+    assert_eq!(v["combined"]["bulk"], false);
+    assert_eq!(v["verdict"], "below_threshold");
+    assert_eq!(code, 0);
+}
