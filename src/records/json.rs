@@ -337,6 +337,38 @@ pub fn document<S: RecordSink>(w: &mut Walker, d: &[u8], sink: &mut S) -> Result
                 _ => return Err(err(p, "expected ',' or ']'")),
             }
         }
+    } else if let Some(members) = envelope(w, d, p)? {
+        // An export wrapped in an object (`{"users": [{...}, ...], "count":
+        // 2}`): each element of an array of objects is a record, with key
+        // paths relative to the element as in a top-level array; the other
+        // members together are one more record, so nothing is missed.
+        if members.iter().any(|m| !m.records) {
+            sink.begin(p as u64);
+            for m in members.iter().filter(|m| !m.records) {
+                w.path.clear();
+                w.path.push_str(&m.key);
+                let mut q = m.value;
+                w.value(d, &mut q, sink, 1)?;
+            }
+            sink.end();
+        }
+        for m in members.iter().filter(|m| m.records) {
+            let mut q = m.value + 1;
+            loop {
+                skip_ws(d, &mut q);
+                w.path.clear();
+                sink.begin(q as u64);
+                let r = w.value(d, &mut q, sink, 2);
+                sink.end();
+                r?;
+                skip_ws(d, &mut q);
+                match d.get(q) {
+                    Some(b',') => q += 1,
+                    Some(b']') => break,
+                    _ => return Err(err(q, "expected ',' or ']'")),
+                }
+            }
+        }
     } else {
         sink.begin(p as u64);
         let r = w.value(d, &mut p, sink, 0);
@@ -344,6 +376,72 @@ pub fn document<S: RecordSink>(w: &mut Walker, d: &[u8], sink: &mut S) -> Result
         r?;
     }
     Ok(())
+}
+
+/// A member of a top-level object: its key, where its value starts, and
+/// whether the value is an array of objects (records).
+struct Member {
+    key: String,
+    value: usize,
+    records: bool,
+}
+
+/// The members of the top-level object at `p` when some member is an array
+/// of objects, else None (one record: a single object, or a FHIR resource
+/// or bundle, which is one patient's record).
+fn envelope(w: &mut Walker, d: &[u8], p: usize) -> Result<Option<Vec<Member>>, JsonError> {
+    if d.get(p) != Some(&b'{') {
+        return Ok(None);
+    }
+    let mut q = p + 1;
+    let mut out = Vec::new();
+    skip_ws(d, &mut q);
+    if d.get(q) == Some(&b'}') {
+        return Ok(None);
+    }
+    loop {
+        skip_ws(d, &mut q);
+        if d.get(q) != Some(&b'"') {
+            return Err(err(q, "expected a key"));
+        }
+        let (ks, ke, esc) = string_span(d, &mut q)?;
+        let key = if esc {
+            let mut tmp = Vec::new();
+            unescape(&d[ks..ke], &mut tmp);
+            String::from_utf8_lossy(&tmp).into_owned()
+        } else {
+            String::from_utf8_lossy(&d[ks..ke]).into_owned()
+        };
+        if key == "resourceType" {
+            return Ok(None);
+        }
+        skip_ws(d, &mut q);
+        if d.get(q) != Some(&b':') {
+            return Err(err(q, "expected ':'"));
+        }
+        q += 1;
+        skip_ws(d, &mut q);
+        let value = q;
+        let records = d.get(q) == Some(&b'[') && {
+            let mut r = q + 1;
+            skip_ws(d, &mut r);
+            d.get(r) == Some(&b'{')
+        };
+        w.path.clear();
+        w.value(d, &mut q, &mut Null, 1)?;
+        out.push(Member {
+            key,
+            value,
+            records,
+        });
+        skip_ws(d, &mut q);
+        match d.get(q) {
+            Some(b',') => q += 1,
+            Some(b'}') => break,
+            _ => return Err(err(q, "expected ',' or '}'")),
+        }
+    }
+    Ok(out.iter().any(|m| m.records).then_some(out))
 }
 
 #[cfg(test)]
@@ -410,9 +508,33 @@ mod tests {
         let mut kv = Kv::default();
         document(&mut w, b"[{\"a\":1},\n{\"a\":2}]", &mut kv).unwrap();
         assert_eq!(kv.1, 2);
+        // A FHIR resource is one record, whatever arrays it holds.
         let mut kv = Kv::default();
-        document(&mut w, b"{\"entry\":[{\"x\":\"1\"}]}", &mut kv).unwrap();
+        document(
+            &mut w,
+            b"{\"resourceType\":\"Bundle\",\"entry\":[{\"x\":\"1\"},{\"x\":\"2\"}]}",
+            &mut kv,
+        )
+        .unwrap();
         assert_eq!(kv.1, 1);
-        assert_eq!(kv.0, vec![("entry.x".into(), "1".into())]);
+        assert_eq!(kv.0[1], ("entry.x".into(), "1".into()));
+        // An export wrapped in an object: each element is a record, and the
+        // envelope's other members one more.
+        let mut kv = Kv::default();
+        document(
+            &mut w,
+            b"{\"count\":2,\"users\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"next\":null}",
+            &mut kv,
+        )
+        .unwrap();
+        assert_eq!(kv.1, 3);
+        assert_eq!(
+            kv.0,
+            vec![
+                ("count".into(), "2".into()),
+                ("id".into(), "a".into()),
+                ("id".into(), "b".into())
+            ]
+        );
     }
 }

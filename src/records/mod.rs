@@ -92,7 +92,13 @@ pub fn sniff(head: &[u8], path: Option<&Path>) -> Format {
     match head_trim.first() {
         Some(b'{') => {
             let line_end = memchr::memchr(b'\n', head_trim).unwrap_or(head_trim.len());
-            if json::is_complete_value(&head_trim[..line_end]) {
+            // One complete value per line, and more than one line: a file
+            // of a single line is one document (it may be an export wrapped
+            // in an object, whose array elements are the records).
+            let more = head_trim[line_end..]
+                .iter()
+                .any(|b| !b.is_ascii_whitespace());
+            if more && json::is_complete_value(&head_trim[..line_end]) {
                 return Format::JsonLines;
             }
             return Format::JsonDocument;

@@ -450,3 +450,32 @@ fn combined_union_counts_persons_with_any_category() {
     assert_eq!(v["verdict"], "below_threshold");
     assert_eq!(code, 0);
 }
+
+/// Regression: an export wrapped in an object (`{"users": [...]}`) was one
+/// record, so a thousand users holding SSNs counted as one person.
+#[test]
+fn json_exports_wrapped_in_an_object_are_one_record_per_element() {
+    let d = tmp();
+    let users: Vec<String> = (0..300u64)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"u{i}\",\"name\":\"{}\",\"ssn\":\"{}\"}}",
+                name(i),
+                ssn(i)
+            )
+        })
+        .collect();
+    let doc = format!(
+        "{{\"count\":300,\"users\":[{}],\"next\":null}}",
+        users.join(",")
+    );
+    let one_line = write(d.path(), "export.json", &doc);
+    let (v, _) = scan(&[s(&one_line)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 300);
+    assert_eq!(v["scanned"]["records"], 301);
+    let (v, _) = scan(&["--person-key", "id", s(&one_line)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 300);
+    let pretty = write(d.path(), "pretty.json", doc.replace(",{", ",\n  {"));
+    let (v, _) = scan(&[s(&pretty)]);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 300);
+}
