@@ -315,11 +315,15 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     // One pass of byte classes decides which candidate passes can find
     // anything: most structured values are a short word or a number.
     let (mut digit, mut at, mut colon, mut letters) = (false, false, false, false);
+    let (mut degree, mut apos, mut quote) = (false, false, false);
     for &b in v {
         digit |= b.is_ascii_digit();
         at |= b == b'@';
         colon |= b == b':';
         letters |= b.is_ascii_alphabetic();
+        degree |= b == 0xB0;
+        apos |= b == b'\'';
+        quote |= b == b'"';
     }
     cx.letters = letters;
     // (14: the shortest letters-only id, a Cisco MAC `debc.fbaf.fdfc`.)
@@ -335,9 +339,7 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
             if let Some((s, e)) = email_at(v, at) {
                 emails.push((s, e));
                 if let Some(d) = cx.pick(Matcher::Email, s, e, false) {
-                    let mut buf = [0u8; 256];
-                    let lower = lower_into(&v[s..e], &mut buf);
-                    rec.push(d, lower);
+                    rec.push_lower(d, &v[s..e]);
                 }
             }
         }
@@ -366,11 +368,9 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     if decimals.n >= 2 {
         pair_decimals(&mut cx, &decimals.items[..decimals.n], rec);
     }
-    if digit
-        && eng.geo_pair_det().is_some()
-        && (memchr::memchr(0xB0, v).is_some_and(|p| p > 0 && v[p - 1] == 0xC2)
-            || (memchr::memchr(b'\'', v).is_some() && memchr::memchr(b'"', v).is_some()))
-    {
+    // Degrees-minutes-seconds: a degree sign (UTF-8 C2 B0), or minute and
+    // second marks.
+    if digit && (degree || (apos && quote)) && eng.geo_pair_det().is_some() {
         dms_pair(eng, v, rec);
     }
 }
@@ -526,9 +526,7 @@ fn try_uuid(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
         return Some(e);
     }
     if let Some(d) = cx.pick(Matcher::Uuid, i, e, false) {
-        let mut buf = [0u8; 256];
-        let lower = lower_into(&v[i..e], &mut buf);
-        rec.push(d, lower);
+        rec.push_lower(d, &v[i..e]);
     }
     Some(e)
 }
@@ -564,9 +562,7 @@ fn try_ipv6(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
         return Some(e);
     }
     if let Some(d) = cx.pick(Matcher::Ipv6, i, e, false) {
-        let mut buf = [0u8; 256];
-        let lower = lower_into(&v[i..e], &mut buf);
-        rec.push(d, lower);
+        rec.push_lower(d, &v[i..e]);
     }
     Some(e)
 }
@@ -1424,9 +1420,7 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
             if det.digest {
                 push_value(rec, det, d, v);
             } else {
-                let mut lower = [0u8; 256];
-                let l = lower_into(v, &mut lower);
-                rec.push(d, l);
+                rec.push_lower(d, v);
             }
         }
         _ => {}

@@ -170,6 +170,21 @@ impl RecordHits {
         self.matched |= bit(det);
     }
 
+    /// Pushes a detection whose value is kept lowercased (e-mail, UUID,
+    /// IPv6, field values), at most 256 bytes of it: enough to tell values
+    /// apart, and no temporary buffer per value.
+    pub fn push_lower(&mut self, det: usize, v: &[u8]) {
+        let start = self.arena.len() as u32;
+        let v = &v[..v.len().min(256)];
+        self.arena.extend(v.iter().map(u8::to_ascii_lowercase));
+        self.hits.push(Hit {
+            det: det as u8,
+            start,
+            len: v.len() as u32,
+        });
+        self.matched |= bit(det);
+    }
+
     pub fn set_person_key(&mut self, v: &[u8]) {
         if self.person_key.is_none() {
             self.person_key = Some(self.store(v));
