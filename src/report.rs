@@ -237,9 +237,13 @@ pub fn table(r: &ScanResult, ev: &Evaluation, a: &Assumptions) -> String {
             };
             let _ = writeln!(
                 o,
-                "combined data ({}, {} categories present): {} {}",
+                "combined data ({}, {} present): {} {}",
                 m.id(),
-                cm.present.len(),
+                if cm.present.len() == 1 {
+                    "1 category".to_string()
+                } else {
+                    format!("{} categories", cm.present.len())
+                },
                 what,
                 group(cm.count.unwrap_or(0))
             );
@@ -275,12 +279,12 @@ pub fn table(r: &ScanResult, ev: &Evaluation, a: &Assumptions) -> String {
         let _ = writeln!(o, "  counts are an upper bound");
     }
     for g in r.genomic.iter().filter(|g| !g.counted) {
-        let _ = writeln!(
-            o,
-            "not human, not counted: {} ({})",
-            g.path,
-            g.format.name()
-        );
+        let why = if matches!(g.species, crate::records::genomic::Species::NonHuman(_)) {
+            "not human"
+        } else {
+            "reference sequence"
+        };
+        let _ = writeln!(o, "not counted ({why}): {} ({})", g.path, g.format.name());
     }
     if !r.notes.is_empty() {
         let _ = writeln!(o);

@@ -985,7 +985,9 @@ impl<'a> Worker<'a> {
                 return;
             }
         };
-        let counted = !matches!(summary.species, Species::NonHuman(_));
+        let reference =
+            summary.format == GenomicFormat::Fasta && is_reference_fasta(&summary.evidence);
+        let counted = !reference && !matches!(summary.species, Species::NonHuman(_));
         if counted && self.cfg.us == UsPolicy::Assume {
             for s in &summary.samples {
                 let id = self.cfg.key.hash(b"sample", s.as_bytes());
@@ -997,16 +999,54 @@ impl<'a> Worker<'a> {
             self.tally.non_us_records += summary.samples.len() as u64;
         }
         self.tally.records += summary.records;
+        let evidence = if reference {
+            format!(
+                "reference sequence, not an individual's data: {}",
+                summary.evidence
+            )
+        } else {
+            summary.evidence
+        };
         self.genomic.push(GenomicFile {
             path: job.path.clone(),
             format: summary.format,
             samples: summary.samples.len(),
             species: summary.species,
-            evidence: summary.evidence,
+            evidence,
             records: summary.records,
             counted,
         });
     }
+}
+
+/// A FASTA whose header names a public reference (a RefSeq/GenBank
+/// accession like `NC_012920`, an assembly like GRCh38/hg19, the rCRS):
+/// published reference sequence relates to no individual in the data set
+/// (202.249(b)(1), (b)(2)), so it is reported, not counted.
+fn is_reference_fasta(header_evidence: &str) -> bool {
+    let Some(h) = header_evidence.strip_prefix('>') else {
+        return false;
+    };
+    let lower = h.to_ascii_lowercase();
+    const ACCESSIONS: [&str; 8] = ["nc_", "ng_", "nt_", "nw_", "nm_", "nr_", "xm_", "xr_"];
+    lower
+        .split(|c: char| c.is_whitespace() || c == '|')
+        .any(|w| {
+            ACCESSIONS
+                .iter()
+                .any(|a| w.starts_with(a) && w[3..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+        || [
+            "grch37",
+            "grch38",
+            "hg19",
+            "hg38",
+            "rcrs",
+            "reference genome",
+            "reference sequence",
+        ]
+        .iter()
+        .any(|k| lower.contains(k))
 }
 
 struct CountingReader<R> {

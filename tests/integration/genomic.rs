@@ -119,3 +119,29 @@ fn omic_matrix_samples_are_persons_in_either_orientation() {
     let (v, _) = scan(&[s(&one)]);
     assert_eq!(count(&v, "human_omic"), 0);
 }
+
+/// A published reference sequence (the rCRS mitochondrion, RefSeq
+/// NC_012920) relates to no individual: reported, not counted.
+#[test]
+fn reference_fasta_is_not_a_person() {
+    let d = tmp();
+    let seq: String = (0..400)
+        .map(|i| b"ACGT"[(i * 7 + i / 3) % 4] as char)
+        .collect();
+    let f = write(
+        d.path(),
+        "ref.fa",
+        format!(">chrM NC_012920.1 Homo sapiens mitochondrion, complete genome\n{seq}\n"),
+    );
+    let (v, _) = scan(&[s(&f)]);
+    assert_eq!(count(&v, "human_genomic"), 0);
+    assert_eq!(v["genomic_files"][0]["counted"], false);
+    // A sample's own assembly names no reference: counted.
+    let g = write(
+        d.path(),
+        "NA12878_assembly.fa",
+        format!(">contig_1 NA12878\n{seq}\n"),
+    );
+    let (v, _) = scan(&[s(&g)]);
+    assert_eq!(count(&v, "human_genomic"), 1);
+}
