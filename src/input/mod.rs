@@ -53,7 +53,9 @@ pub struct Skipped {
 }
 
 /// Expands the command-line paths: files as given, directories recursively
-/// in name order (so reports are stable), `-` as stdin.
+/// in name order (so reports are stable), `-` as stdin. Symbolic links are
+/// followed (data behind a link is data in the set); a link loop is
+/// reported as skipped, never walked forever.
 pub fn walk(paths: &[PathBuf]) -> (Vec<InputRef>, Vec<Skipped>) {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
@@ -70,7 +72,7 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<InputRef>, Vec<Skipped>) {
             }),
             Ok(m) if m.is_dir() => {
                 for entry in walkdir::WalkDir::new(p)
-                    .follow_links(false)
+                    .follow_links(true)
                     .sort_by_file_name()
                 {
                     match entry {
@@ -81,8 +83,14 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<InputRef>, Vec<Skipped>) {
                                 || p.display().to_string(),
                                 |x| x.display().to_string(),
                             ),
-                            reason: e.io_error().map_or_else(|| e.to_string(), io_reason),
-                            incomplete: true,
+                            // A loop leads back to a directory being walked:
+                            // nothing behind it is missed.
+                            reason: if e.loop_ancestor().is_some() {
+                                "symbolic link loop (its target is scanned once)".into()
+                            } else {
+                                e.io_error().map_or_else(|| e.to_string(), io_reason)
+                            },
+                            incomplete: e.loop_ancestor().is_none(),
                         }),
                     }
                 }

@@ -142,3 +142,26 @@ fn usage_errors_exit_2() {
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("--geofence"), "{}", o.stderr);
 }
+
+#[test]
+fn symbolic_links_are_followed_and_loops_reported() {
+    let d = tmp();
+    let data = d.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let outside = tmp();
+    write(outside.path(), "linked.csv", "ssn\n536-22-1234\n");
+    std::os::unix::fs::symlink(outside.path().join("linked.csv"), data.join("linked.csv")).unwrap();
+    std::os::unix::fs::symlink(&data, data.join("loop")).unwrap();
+    let (v, code) = scan(&[s(&data)]);
+    assert_eq!(v["detectors"]["us_ssn"]["matches"], 1);
+    assert!(
+        v["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["reason"].as_str().unwrap().contains("loop"))
+    );
+    // The loop hides nothing: the scan is complete.
+    assert_eq!(v["complete"], true);
+    assert_eq!(code, 0);
+}
