@@ -278,6 +278,9 @@ fn patterns_cmd(action: &PatternsAction, extra: Option<&std::path::Path>) -> Res
                 let _ = writeln!(out, "class:      ({}) {}", c.letter(), c.describe());
             }
             let _ = writeln!(out, "matcher:    {:?}", d.matcher);
+            if let Some(v) = d.validator {
+                let _ = writeln!(out, "validator:  {v:?}");
+            }
             let _ = writeln!(out, "identity:   {:?}", d.identity);
             let ctx: Vec<String> = d.context.iter().map(|c| c.join(" ")).collect();
             let _ = writeln!(

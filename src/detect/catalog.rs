@@ -62,6 +62,83 @@ pub enum Matcher {
 /// Number of `Matcher` variants (the last one is `Regex`).
 pub const MATCHER_COUNT: usize = Matcher::Regex as usize + 1;
 
+/// Built-in validators a user's regex detector can name (`validator =
+/// "luhn"`), so a custom pattern gets the same checks as the catalog's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validator {
+    /// Luhn check digit over the digits.
+    Luhn,
+    /// Payment card: issuer range, length and Luhn.
+    Card,
+    /// SSA rules for a Social Security number.
+    Ssn,
+    Itin,
+    /// ABA routing number checksum.
+    Aba,
+    /// North American phone number (10 digits, or 11 with a leading 1).
+    Nanp,
+    Imei,
+    Iccid,
+    /// ISO 13616 IBAN (spaces ignored).
+    Iban,
+    Email,
+    Ipv4,
+    Ipv6,
+    Mac,
+    /// Medicare Beneficiary Identifier (dashes ignored).
+    Mbi,
+    Npi,
+}
+
+impl Validator {
+    /// Whether a regex match passes this check.
+    pub fn check(self, m: &[u8]) -> bool {
+        use crate::detect::validate as v;
+        let mut digits = [0u8; 32];
+        let mut nd = 0;
+        for &c in m.iter().filter(|c| c.is_ascii_digit()) {
+            if nd == digits.len() {
+                return false;
+            }
+            digits[nd] = c;
+            nd += 1;
+        }
+        let d = &digits[..nd];
+        let mut compact = [0u8; 40];
+        let mut nc = 0;
+        for &c in m.iter().filter(|c| c.is_ascii_alphanumeric()) {
+            if nc == compact.len() {
+                return false;
+            }
+            compact[nc] = c.to_ascii_uppercase();
+            nc += 1;
+        }
+        let c = &compact[..nc];
+        match self {
+            Validator::Luhn => v::luhn_valid(d),
+            Validator::Card => v::card_valid(d),
+            Validator::Ssn => v::ssn_valid(d),
+            Validator::Itin => v::itin_valid(d),
+            Validator::Aba => v::aba_valid(d),
+            Validator::Nanp => match d.len() {
+                10 => v::nanp_valid(d),
+                11 if d[0] == b'1' => v::nanp_valid(&d[1..]),
+                _ => false,
+            },
+            Validator::Imei => v::imei_valid(d),
+            Validator::Iccid => v::iccid_valid(d),
+            Validator::Iban => v::iban_valid(c),
+            Validator::Email => v::email_valid(m),
+            Validator::Ipv4 => v::ipv4_valid(m),
+            Validator::Ipv6 => v::ipv6_valid(m),
+            Validator::Mac => v::mac_valid(m),
+            Validator::Mbi => v::mbi_valid(c),
+            Validator::Npi => v::npi_valid(d),
+        }
+    }
+}
+
 /// What a field recogniser accepts as a value, so an empty or placeholder
 /// cell in a `name` column is not a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -157,6 +234,7 @@ struct RawDetector {
     #[serde(default)]
     value: ValueShape,
     regex: Option<String>,
+    validator: Option<Validator>,
     min_len: Option<usize>,
     max_len: Option<usize>,
     #[serde(default)]
@@ -204,6 +282,8 @@ pub struct Detector {
     pub matcher: Matcher,
     pub value: ValueShape,
     pub regex: Option<regex_lite_like::Pattern>,
+    /// A built-in check a user regex's matches must also pass.
+    pub validator: Option<Validator>,
     pub min_len: usize,
     pub max_len: usize,
     /// Normalised context terms: column/key names and free-text keywords.
@@ -475,6 +555,11 @@ fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
             "a covered_personal_identifiers detector needs a listed-identifier class".into(),
         ));
     }
+    if r.validator.is_some() && r.matcher != Matcher::Regex {
+        return Err(err(
+            "validator is for matcher \"regex\" (built-in matchers validate already)".into(),
+        ));
+    }
     let regex = match (&r.matcher, &r.regex) {
         (Matcher::Regex, Some(p)) => Some(regex_lite_like::Pattern::new(p).map_err(err)?),
         (Matcher::Regex, None) => return Err(err("matcher \"regex\" needs a regex".into())),
@@ -536,6 +621,7 @@ fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
         matcher: r.matcher,
         value: r.value,
         regex,
+        validator: r.validator,
         reference: r.reference,
         explain: r.explain,
         positive: r.positive,

@@ -1514,6 +1514,9 @@ pub(super) fn regex_detector(
         return;
     }
     for m in re.0.find_iter(v) {
+        if det.validator.is_some_and(|val| !val.check(m.as_bytes())) {
+            continue;
+        }
         if det.needs_context && !cx.has_ctx(d, m.start(), m.end()) {
             continue;
         }

@@ -59,3 +59,56 @@ negative = [{ text = "ACME-12345" }]
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("broken.toml"), "{}", o.stderr);
 }
+
+#[test]
+fn user_patterns_can_name_a_validator() {
+    let d = tmp();
+    write(
+        d.path(),
+        "loyalty.toml",
+        r#"
+[[detector]]
+id = "acme_member_card"
+name = "ACME member card"
+category = "personal_financial"
+class = "b"
+matcher = "regex"
+regex = "\\bAC[0-9]{14}\\b"
+validator = "luhn"
+reference = "internal"
+explain = "ACME member cards carry a Luhn check digit"
+positive = [{ text = "card AC79927398713008" }]
+negative = [{ text = "card AC79927398713001" }]
+"#,
+    );
+    let o = run(&["patterns", "check", "--patterns", s(d.path())]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    let o = run(&[
+        "patterns",
+        "explain",
+        "acme_member_card",
+        "--patterns",
+        s(d.path()),
+    ]);
+    assert!(o.stdout.contains("validator:  Luhn"), "{}", o.stdout);
+    write(
+        d.path(),
+        "zbad.toml",
+        r#"
+[[detector]]
+id = "x"
+name = "x"
+category = "personal_financial"
+matcher = "regex"
+regex = "x"
+validator = "crc32"
+reference = "r"
+explain = "e"
+positive = [{ text = "x" }]
+negative = [{ text = "y" }]
+"#,
+    );
+    let o = run(&["patterns", "list", "--patterns", s(d.path())]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("zbad.toml"), "{}", o.stderr);
+}
