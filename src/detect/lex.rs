@@ -74,6 +74,40 @@ impl<'a> Cx<'a> {
     }
 }
 
+const C_DIGIT: u8 = 1;
+const C_AT: u8 = 2;
+const C_COLON: u8 = 4;
+const C_ALPHA: u8 = 8;
+const C_DEGREE: u8 = 16;
+const C_APOS: u8 = 32;
+const C_QUOTE: u8 = 64;
+
+/// Byte classes for the one pass over a value that decides which candidate
+/// passes can find anything: one table load and OR per byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_digit() {
+            C_DIGIT
+        } else if b.is_ascii_alphabetic() {
+            C_ALPHA
+        } else {
+            match b {
+                b'@' => C_AT,
+                b':' => C_COLON,
+                0xB0 => C_DEGREE,
+                b'\'' => C_APOS,
+                b'"' => C_QUOTE,
+                _ => 0,
+            }
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Decimal numbers of one value, for pairing into coordinates; a value
 /// with more than 16 is not a coordinate pair anyway.
 struct Decimals {
@@ -314,17 +348,17 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     // E-mail first: its local part may look like anything else.
     // One pass of byte classes decides which candidate passes can find
     // anything: most structured values are a short word or a number.
-    let (mut digit, mut at, mut colon, mut letters) = (false, false, false, false);
-    let (mut degree, mut apos, mut quote) = (false, false, false);
+    let mut flags = 0u8;
     for &b in v {
-        digit |= b.is_ascii_digit();
-        at |= b == b'@';
-        colon |= b == b':';
-        letters |= b.is_ascii_alphabetic();
-        degree |= b == 0xB0;
-        apos |= b == b'\'';
-        quote |= b == b'"';
+        flags |= BYTE_CLASS[b as usize];
     }
+    let digit = flags & C_DIGIT != 0;
+    let at = flags & C_AT != 0;
+    let colon = flags & C_COLON != 0;
+    let letters = flags & C_ALPHA != 0;
+    let degree = flags & C_DEGREE != 0;
+    let apos = flags & C_APOS != 0;
+    let quote = flags & C_QUOTE != 0;
     cx.letters = letters;
     // (14: the shortest letters-only id, a Cisco MAC `debc.fbaf.fdfc`.)
     if !digit && !at && !colon && n < 14 {
