@@ -108,6 +108,39 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
+/// The e-mail spans of one value, on the stack for the usual few (a value
+/// holding more spills to the heap).
+#[derive(Default)]
+struct Spans {
+    arr: [(usize, usize); 8],
+    n: usize,
+    more: Vec<(usize, usize)>,
+}
+
+impl Spans {
+    fn push(&mut self, s: (usize, usize)) {
+        if self.n < self.arr.len() {
+            self.arr[self.n] = s;
+        } else {
+            self.more.push(s);
+        }
+        self.n += 1;
+    }
+    fn len(&self) -> usize {
+        self.n
+    }
+    fn get(&self, i: usize) -> (usize, usize) {
+        if i < self.arr.len() {
+            self.arr[i]
+        } else {
+            self.more[i - self.arr.len()]
+        }
+    }
+    fn last(&self) -> Option<(usize, usize)> {
+        (self.n > 0).then(|| self.get(self.n - 1))
+    }
+}
+
 /// Decimal numbers of one value, for pairing into coordinates; a value
 /// with more than 16 is not a coordinate pair anyway.
 struct Decimals {
@@ -364,10 +397,10 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     if !digit && !at && !colon && n < 14 {
         return;
     }
-    let mut emails: Vec<(usize, usize)> = Vec::new();
+    let mut emails = Spans::default();
     if at && !eng.dets(Matcher::Email).is_empty() {
         for at in memchr::memchr_iter(b'@', v) {
-            if emails.last().is_some_and(|&(_, e)| at < e) {
+            if emails.last().is_some_and(|(_, e)| at < e) {
                 continue;
             }
             if let Some((s, e)) = email_at(v, at) {
@@ -382,11 +415,11 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     let mut ei = 0;
     let mut i = 0;
     while i < n {
-        while ei < emails.len() && emails[ei].1 <= i {
+        while ei < emails.len() && emails.get(ei).1 <= i {
             ei += 1;
         }
-        if ei < emails.len() && emails[ei].0 <= i {
-            i = emails[ei].1;
+        if ei < emails.len() && emails.get(ei).0 <= i {
+            i = emails.get(ei).1;
             continue;
         }
         let b = v[i];

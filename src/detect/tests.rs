@@ -899,3 +899,17 @@ fn letter_only_macs_and_corrupted_ibans() {
     assert!(field(&e, "iban", "DE62 8105 0701 6749 1141 04").is_empty());
     assert!(text(&e, "iban DE62 8105 0701 6749 1141 04").is_empty());
 }
+
+/// A value with more e-mails than the stack holds spills correctly: every
+/// address is found once and nothing inside them is read as another id.
+#[test]
+fn many_emails_in_one_value() {
+    let e = eng();
+    let v: Vec<String> = (0..20)
+        .map(|i| format!("user{i}536221234@example.com"))
+        .collect();
+    let mut r = RecordHits::default();
+    e.scan_value(&ColumnCtx::text(), v.join(", ").as_bytes(), &mut r);
+    assert_eq!(r.hits.len(), 20);
+    assert_eq!(ids(&e, r.matched), vec!["email_address"]);
+}
