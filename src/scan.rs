@@ -679,6 +679,9 @@ impl RecordSink for Sink<'_, '_> {
             self.tally,
         );
     }
+    fn abort(&mut self) {
+        self.rec.clear();
+    }
     fn oversize(&mut self, offset: u64, len: usize) {
         if self.oversize.is_none() {
             self.oversize = Some((offset, len));

@@ -293,19 +293,23 @@ pub fn line<S: RecordSink>(
     offset: u64,
     sink: &mut S,
 ) -> Result<(), JsonError> {
-    // Validate first so a broken line is not half-counted as JSON.
-    let mut p = 0;
-    w.path.clear();
-    w.value(line, &mut p, &mut Null, 0)?;
-    skip_ws(line, &mut p);
-    if p != line.len() {
-        return Err(err(p, "trailing data after the value"));
-    }
+    // One pass: a line that turns out broken is aborted, so it is never
+    // half-counted as JSON.
     let mut p = 0;
     w.path.clear();
     sink.begin(offset);
-    let r = w.value(line, &mut p, sink, 0);
-    sink.end();
+    let r = w.value(line, &mut p, sink, 0).and_then(|()| {
+        skip_ws(line, &mut p);
+        if p == line.len() {
+            Ok(())
+        } else {
+            Err(err(p, "trailing data after the value"))
+        }
+    });
+    match r {
+        Ok(()) => sink.end(),
+        Err(_) => sink.abort(),
+    }
     r
 }
 
@@ -462,6 +466,9 @@ mod tests {
         fn text(&mut self, _: &[u8]) {}
         fn end(&mut self) {}
         fn oversize(&mut self, _: u64, _: usize) {}
+        fn abort(&mut self) {
+            self.1 -= 1;
+        }
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub trait RecordSink {
     fn end(&mut self);
     /// A field or line too long to scan safely, at this offset.
     fn oversize(&mut self, offset: u64, len: usize);
+    /// The record begun turned out malformed (a broken JSON line): forget
+    /// what it gave, no `end` follows. The caller scans it another way.
+    fn abort(&mut self) {}
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
