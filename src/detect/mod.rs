@@ -266,6 +266,12 @@ impl Engine {
             if d.matcher == Matcher::Regex {
                 regex_dets.push(i as u8);
             }
+            // Field recognisers are judged by column and key names only,
+            // never by a keyword near a value: their words stay out of the
+            // text automaton, which is then smaller and faster.
+            if matches!(d.matcher, Matcher::Field | Matcher::Geohash) {
+                continue;
+            }
             for c in &d.context {
                 for w in keyword_forms(c) {
                     match kw_words.iter().position(|x| *x == w) {
