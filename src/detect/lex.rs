@@ -108,68 +108,6 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// The e-mail spans of one value, on the stack for the usual few (a value
-/// holding more spills to the heap).
-#[derive(Default)]
-struct Spans {
-    arr: [(usize, usize); 8],
-    n: usize,
-    more: Vec<(usize, usize)>,
-}
-
-impl Spans {
-    fn push(&mut self, s: (usize, usize)) {
-        if self.n < self.arr.len() {
-            self.arr[self.n] = s;
-        } else {
-            self.more.push(s);
-        }
-        self.n += 1;
-    }
-    fn len(&self) -> usize {
-        self.n
-    }
-    fn get(&self, i: usize) -> (usize, usize) {
-        if i < self.arr.len() {
-            self.arr[i]
-        } else {
-            self.more[i - self.arr.len()]
-        }
-    }
-    fn last(&self) -> Option<(usize, usize)> {
-        (self.n > 0).then(|| self.get(self.n - 1))
-    }
-}
-
-/// Decimal numbers of one value, for pairing into coordinates; a value
-/// with more than 16 is not a coordinate pair anyway.
-struct Decimals {
-    items: [(Coord, usize, usize); 16],
-    n: usize,
-}
-
-impl Default for Decimals {
-    fn default() -> Self {
-        let z = Coord {
-            value: 0.0,
-            decimals: 0,
-        };
-        Decimals {
-            items: [(z, 0, 0); 16],
-            n: 0,
-        }
-    }
-}
-
-impl Decimals {
-    fn push(&mut self, d: (Coord, usize, usize)) {
-        if self.n < self.items.len() {
-            self.items[self.n] = d;
-            self.n += 1;
-        }
-    }
-}
-
 /// A run of digits with single separators, as lexed: `(555) 123-4567`,
 /// `4111 1111 1111 1111`, `536-22-1234`, `-74.0060`, `192.168.0.1`.
 struct Group {
@@ -397,10 +335,14 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     if !digit && !at && !colon && n < 14 {
         return;
     }
-    let mut emails = Spans::default();
+    // Scratch lists live in the record so a value allocates nothing once
+    // they are warm (and initialises nothing: a per-value array of spans
+    // and decimals cost a memset per field).
+    let mut emails = std::mem::take(&mut rec.scratch_spans);
+    emails.clear();
     if at && !eng.dets(Matcher::Email).is_empty() {
         for at in memchr::memchr_iter(b'@', v) {
-            if emails.last().is_some_and(|(_, e)| at < e) {
+            if emails.last().is_some_and(|&(_, e)| at < e) {
                 continue;
             }
             if let Some((s, e)) = email_at(v, at) {
@@ -411,15 +353,16 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
             }
         }
     }
-    let mut decimals = Decimals::default();
+    let mut decimals = std::mem::take(&mut rec.scratch_decimals);
+    decimals.clear();
     let mut ei = 0;
     let mut i = 0;
     while i < n {
-        while ei < emails.len() && emails.get(ei).1 <= i {
+        while ei < emails.len() && emails[ei].1 <= i {
             ei += 1;
         }
-        if ei < emails.len() && emails.get(ei).0 <= i {
-            i = emails.get(ei).1;
+        if ei < emails.len() && emails[ei].0 <= i {
+            i = emails[ei].1;
             continue;
         }
         let b = v[i];
@@ -432,9 +375,11 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
         }
         i = token_at(&mut cx, i, rec, &mut decimals);
     }
-    if decimals.n >= 2 {
-        pair_decimals(&mut cx, &decimals.items[..decimals.n], rec);
+    if decimals.len() >= 2 {
+        pair_decimals(&mut cx, &decimals, rec);
     }
+    rec.scratch_spans = emails;
+    rec.scratch_decimals = decimals;
     // Degrees-minutes-seconds: a degree sign (UTF-8 C2 B0), or minute and
     // second marks.
     if digit && (degree || (apos && quote)) && eng.geo_pair_det().is_some() {
@@ -442,7 +387,12 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     }
 }
 
-fn token_at(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits, decimals: &mut Decimals) -> usize {
+fn token_at(
+    cx: &mut Cx<'_>,
+    i: usize,
+    rec: &mut RecordHits,
+    decimals: &mut Vec<(Coord, usize, usize)>,
+) -> usize {
     let v = cx.v;
     let n = v.len();
     let b = v[i];
@@ -1082,7 +1032,7 @@ fn try_digits(
     cx: &mut Cx<'_>,
     i: usize,
     rec: &mut RecordHits,
-    decimals: &mut Decimals,
+    decimals: &mut Vec<(Coord, usize, usize)>,
 ) -> Option<usize> {
     let (g, end) = lex_group(cx.v, i)?;
     if g.nd == 0 {
@@ -1140,7 +1090,7 @@ fn interpret(
     a: usize,
     b: usize,
     rec: &mut RecordHits,
-    decimals: &mut Decimals,
+    decimals: &mut Vec<(Coord, usize, usize)>,
 ) -> bool {
     // Fewer than nine digits with no decimal point: only ids under a
     // keyword can match, and a value without letters has no keyword.

@@ -127,6 +127,9 @@ pub struct RecordHits {
     /// Scratch for `count::finish_record`, kept here so a record costs no
     /// allocation once buffers are warm.
     pub seen: Vec<(u8, u64)>,
+    /// Lexer scratch (e-mail spans, decimals of one value).
+    pub(crate) scratch_spans: Vec<(usize, usize)>,
+    pub(crate) scratch_decimals: Vec<(Coord, usize, usize)>,
     pub listed: Vec<(u64, IdClass)>,
     pub sensitive: Vec<u64>,
 }
