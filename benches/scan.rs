@@ -31,7 +31,6 @@ struct Spec {
     kind: Kind,
     rows: u64,
     persons: u64,
-    ext: &'static str,
     device_key: Option<&'static str>,
 }
 
@@ -43,7 +42,6 @@ const SPECS: &[Spec] = &[
         kind: Kind::People,
         rows: 250_000,
         persons: 250_000,
-        ext: "csv",
         device_key: None,
     },
     // JSON Lines app events (~21 MB) with nested device/user/geo objects,
@@ -53,7 +51,6 @@ const SPECS: &[Spec] = &[
         kind: Kind::Events,
         rows: 80_000,
         persons: 20_000,
-        ext: "jsonl",
         device_key: Some("device.imei"),
     },
     // Sparse web-service log (~21 MB): 1% of lines carry an e-mail, 1% an
@@ -63,7 +60,6 @@ const SPECS: &[Spec] = &[
         kind: Kind::Logs,
         rows: 240_000,
         persons: 3_000,
-        ext: "log",
         device_key: None,
     },
     // VCF cohort (~21 MB): 32,000 variant lines x 150 samples.
@@ -72,7 +68,6 @@ const SPECS: &[Spec] = &[
         kind: Kind::Vcf,
         rows: 32_000,
         persons: 150,
-        ext: "vcf",
         device_key: None,
     },
     // FASTQ (~21 MB): 80,000 reads of 100-150 bases.
@@ -81,7 +76,6 @@ const SPECS: &[Spec] = &[
         kind: Kind::Fastq,
         rows: 80_000,
         persons: 1,
-        ext: "fq",
         device_key: None,
     },
 ];
@@ -93,7 +87,12 @@ struct Corpus {
 }
 
 fn write_corpus(dir: &Path, s: &Spec) -> Corpus {
-    let path = dir.join(format!("{}-{}.{}", s.kind.name(), s.rows, s.ext));
+    let path = dir.join(format!(
+        "{}-{}.{}",
+        s.kind.name(),
+        s.rows,
+        s.kind.extension()
+    ));
     let f = std::fs::File::create(&path).expect("create corpus");
     let truth = generate(
         &GenSpec {

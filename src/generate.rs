@@ -92,6 +92,17 @@ impl Kind {
         }
     }
 
+    /// The file extension whose content sniffing agrees with the kind.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Kind::People | Kind::Clean => "csv",
+            Kind::Events => "jsonl",
+            Kind::Logs => "log",
+            Kind::Vcf => "vcf",
+            Kind::Fastq => "fq",
+        }
+    }
+
     /// Mixed into every stream seed so two kinds generated with the same
     /// seed do not share random streams (a People person and an Events
     /// device with the same index would otherwise get the same draws).
@@ -208,6 +219,22 @@ fn json_string(out: &mut String, v: &str) {
 /// raw `File` is fine) and returns its truth. Errors: `InvalidInput` when a
 /// kind that needs persons gets none, or more persons than its identifiers
 /// can keep unique; otherwise only the writer's errors.
+/// Writes `spec` to `dir/{kind}-{seed}.{ext}` and returns the path with
+/// its truth: what tests, examples and benchmarks all need.
+pub fn generate_file(
+    dir: &std::path::Path,
+    spec: &GenSpec,
+) -> io::Result<(std::path::PathBuf, Truth)> {
+    let p = dir.join(format!(
+        "{}-{}.{}",
+        spec.kind.name(),
+        spec.seed,
+        spec.kind.extension()
+    ));
+    let t = generate(spec, std::fs::File::create(&p)?)?;
+    Ok((p, t))
+}
+
 pub fn generate<W: Write>(spec: &GenSpec, out: W) -> io::Result<Truth> {
     let mut w = BufWriter::with_capacity(1 << 20, out);
     let truth = match spec.kind {

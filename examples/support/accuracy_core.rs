@@ -26,7 +26,7 @@
 #![allow(dead_code)]
 
 use bulkscan::detect::{ColumnCtx, Engine, RecordHits, validate as val};
-use bulkscan::generate::{GenSpec, Kind, generate};
+use bulkscan::generate::{GenSpec, Kind, generate_file};
 use bulkscan::records::{RecordSink, csv, json, text};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -946,23 +946,13 @@ fn gen_file(
     persons: u64,
     seed: u64,
 ) -> (PathBuf, BTreeMap<String, u64>) {
-    let ext = match kind {
-        Kind::People | Kind::Clean => "csv",
-        Kind::Events => "jsonl",
-        _ => "log",
+    let spec = GenSpec {
+        kind,
+        rows,
+        persons,
+        seed,
     };
-    let p = dir.join(format!("{}-{seed}.{ext}", kind.name()));
-    let f = std::fs::File::create(&p).expect("create generated file");
-    let t = generate(
-        &GenSpec {
-            kind,
-            rows,
-            persons,
-            seed,
-        },
-        f,
-    )
-    .expect("generate");
+    let (p, t) = generate_file(dir, &spec).expect("generate");
     (p, t.detector_matches)
 }
 

@@ -2,30 +2,17 @@
 //! construction, for every kind and under every identity mode.
 
 use crate::util::*;
-use bulkscan::generate::{GenSpec, Kind, Truth, generate};
+use bulkscan::generate::{GenSpec, Kind, Truth, generate_file};
 use std::path::{Path, PathBuf};
 
 fn make(dir: &Path, kind: Kind, rows: u64, persons: u64, seed: u64) -> (PathBuf, Truth) {
-    let ext = match kind {
-        Kind::People | Kind::Clean => "csv",
-        Kind::Events => "jsonl",
-        Kind::Logs => "log",
-        Kind::Vcf => "vcf",
-        Kind::Fastq => "fq",
+    let spec = GenSpec {
+        kind,
+        rows,
+        persons,
+        seed,
     };
-    let p = dir.join(format!("{}-{seed}.{ext}", kind.name()));
-    let f = std::fs::File::create(&p).unwrap();
-    let t = generate(
-        &GenSpec {
-            kind,
-            rows,
-            persons,
-            seed,
-        },
-        f,
-    )
-    .unwrap();
-    (p, t)
+    generate_file(dir, &spec).unwrap()
 }
 
 fn assert_truth(v: &serde_json::Value, t: &Truth, what: &str) {
