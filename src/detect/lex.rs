@@ -111,7 +111,6 @@ static BYTE_CLASS: [u8; 256] = {
 /// A run of digits with single separators, as lexed: `(555) 123-4567`,
 /// `4111 1111 1111 1111`, `536-22-1234`, `-74.0060`, `192.168.0.1`.
 struct Group {
-    digits: [u8; 40],
     nd: usize,
     /// Per run: digit count, first digit index, byte start, byte end.
     runs: [(u8, u8, u32, u32); 16],
@@ -129,21 +128,11 @@ struct Group {
 
 const MAX_RUNS: usize = 16;
 
-fn lex_group(v: &[u8], i: usize) -> Option<(Group, usize)> {
+/// Lexes into a caller's group (a few hundred bytes: returned by value it
+/// cost a copy per token).
+fn lex_group(v: &[u8], i: usize, g: &mut Group) -> Option<usize> {
     let n = v.len();
-    let mut g = Group {
-        digits: [0; 40],
-        nd: 0,
-        runs: [(0, 0, 0, 0); 16],
-        seps: [0; 16],
-        nr: 0,
-        plus: false,
-        paren: false,
-        neg: false,
-        start: i,
-        overflow: false,
-        ext: false,
-    };
+    g.start = i;
     let mut j = i;
     match v[j] {
         b'+' => {
@@ -164,13 +153,11 @@ fn lex_group(v: &[u8], i: usize) -> Option<(Group, usize)> {
         let rs = j;
         let d0 = g.nd;
         while j < n && is_digit(v[j]) {
-            if g.nd < g.digits.len() {
-                g.digits[g.nd] = v[j];
-            } else {
-                g.overflow = true;
-            }
-            g.nd += 1;
             j += 1;
+        }
+        g.nd += j - rs;
+        if g.nd > 40 {
+            g.overflow = true;
         }
         if g.nr >= MAX_RUNS || j - rs > 40 {
             g.overflow = true;
@@ -213,7 +200,7 @@ fn lex_group(v: &[u8], i: usize) -> Option<(Group, usize)> {
         }
         g.ext = true;
     }
-    Some((g, j))
+    Some(j)
 }
 
 /// `x123`, `X123`, `ext123`, `ext.123` at `j`.
@@ -252,7 +239,7 @@ struct Sub {
 }
 
 impl Sub {
-    fn of(g: &Group, a: usize, b: usize) -> Sub {
+    fn of(v: &[u8], g: &Group, a: usize, b: usize) -> Sub {
         let mut s = Sub {
             d: [0; 40],
             nd: 0,
@@ -270,10 +257,11 @@ impl Sub {
             neg: a == 0 && g.neg,
         };
         for k in a..=b {
-            let (len, off, _, _) = g.runs[k];
-            let (len, off) = (len as usize, off as usize);
-            let take = len.min(40 - s.nd).min(40usize.saturating_sub(off));
-            s.d[s.nd..s.nd + take].copy_from_slice(&g.digits[off..off + take]);
+            let (len, _, rs, _) = g.runs[k];
+            let len = len as usize;
+            let take = len.min(40 - s.nd);
+            let rs = rs as usize;
+            s.d[s.nd..s.nd + take].copy_from_slice(&v[rs..rs + take]);
             s.nd += take;
             s.lens[s.nr] = len as u8;
             if k > a {
@@ -1034,7 +1022,19 @@ fn try_digits(
     rec: &mut RecordHits,
     decimals: &mut Vec<(Coord, usize, usize)>,
 ) -> Option<usize> {
-    let (g, end) = lex_group(cx.v, i)?;
+    let mut g = Group {
+        nd: 0,
+        runs: [(0, 0, 0, 0); 16],
+        seps: [0; 16],
+        nr: 0,
+        plus: false,
+        paren: false,
+        neg: false,
+        start: i,
+        overflow: false,
+        ext: false,
+    };
+    let end = lex_group(cx.v, i, &mut g)?;
     if g.nd == 0 {
         return None;
     }
@@ -1101,7 +1101,7 @@ fn interpret(
     {
         return false;
     }
-    let s = Sub::of(g, a, b);
+    let s = Sub::of(cx.v, g, a, b);
     let d = s.digits();
     let (st, en) = (s.s, s.e);
     let nd = s.nd;

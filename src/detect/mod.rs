@@ -611,7 +611,13 @@ pub fn is_placeholder(v: &[u8]) -> bool {
         b"undefined",
         b"empty",
     ];
-    v.len() <= 10 && P.iter().any(|p| p.eq_ignore_ascii_case(v))
+    // Every cell pays this check: most are rejected by their first byte.
+    match v.first().map(u8::to_ascii_lowercase) {
+        Some(b'n' | b'-' | b'?' | b'u' | b'r' | b'[' | b'x' | b'*' | b'0' | b'"' | b'e') => {
+            v.len() <= 10 && P.iter().any(|p| p.eq_ignore_ascii_case(v))
+        }
+        _ => false,
+    }
 }
 
 fn country_evidence(v: &[u8], rec: &mut RecordHits) {

@@ -913,3 +913,18 @@ fn many_emails_in_one_value() {
     assert_eq!(r.hits.len(), 20);
     assert_eq!(ids(&e, r.matched), vec!["email_address"]);
 }
+
+/// The first-byte gate in `is_placeholder` must let every placeholder
+/// through, in any case.
+#[test]
+fn placeholders_pass_the_first_byte_gate() {
+    for p in [
+        "null", "NULL", "None", "nil", "NA", "n/a", "NaN", "-", "--", "?", "unknown", "REDACTED",
+        "[redacted]", "xxx", "***", "0", "\"\"", "undefined", "Empty",
+    ] {
+        assert!(super::is_placeholder(p.as_bytes()), "{p}");
+    }
+    for p in ["nancy", "0123", "xx", "a", "", "unknowns"] {
+        assert!(!super::is_placeholder(p.as_bytes()), "{p}");
+    }
+}

@@ -14,6 +14,7 @@
 //! boundary is the first newline after it outside quotes.
 
 use super::RecordSink;
+use super::seps::FieldEnds;
 use memchr::{memchr, memchr2};
 use rayon::prelude::*;
 
@@ -164,7 +165,8 @@ fn split_line(line: &[u8], delim: u8, out: &mut Vec<Vec<u8>>) {
     let mut scratch = Vec::new();
     let mut rec = line.to_vec();
     rec.push(b'\n');
-    parse_record(&rec, 0, delim, &mut sink, &mut scratch, usize::MAX);
+    let mut ends = FieldEnds::new(&rec, delim);
+    parse_record(&rec, &mut ends, 0, delim, &mut sink, &mut scratch, usize::MAX);
 }
 
 struct Collect<'a>(&'a mut Vec<Vec<u8>>);
@@ -191,6 +193,7 @@ pub fn read_header(data: &[u8], delim: u8) -> (Vec<String>, usize) {
     };
     let end = parse_record(
         data,
+        &mut FieldEnds::new(data, delim),
         start,
         delim,
         &mut Collect(&mut fields),
@@ -342,6 +345,7 @@ pub fn last_boundary(buf: &[u8], from: usize, inq: bool, delim: u8) -> (usize, u
 /// longer than `max_field` are reported, not scanned.
 fn parse_record<S: RecordSink>(
     data: &[u8],
+    ends: &mut FieldEnds<'_>,
     mut p: usize,
     delim: u8,
     sink: &mut S,
@@ -378,7 +382,7 @@ fn parse_record<S: RecordSink>(
                 }
             }
             let rest = if close < len { close + 1 } else { len };
-            let fe = memchr2(delim, b'\n', &data[rest..]).map_or(len, |k| rest + k);
+            let fe = ends.next(rest);
             if fe - fs > max_field {
                 sink.oversize(fs as u64, fe - fs);
             } else if scratch.is_empty() {
@@ -389,7 +393,7 @@ fn parse_record<S: RecordSink>(
             }
             p = fe;
         } else {
-            let fe = memchr2(delim, b'\n', &data[p..]).map_or(len, |k| p + k);
+            let fe = ends.next(p);
             // A CR before the record's newline (or at the end of data)
             // belongs to the line ending, not the value.
             let at_eol = fe == len || data[fe] == b'\n';
@@ -436,6 +440,7 @@ pub fn parse<S: RecordSink>(
     let mut scratch = Vec::new();
     let mut p = start;
     let view = &data[..end];
+    let mut ends = FieldEnds::new(view, delim);
     while p < end {
         // Blank lines are not records.
         if view[p] == b'\n' {
@@ -447,7 +452,7 @@ pub fn parse<S: RecordSink>(
             continue;
         }
         sink.begin(base + p as u64);
-        p = parse_record(view, p, delim, sink, &mut scratch, max_field);
+        p = parse_record(view, &mut ends, p, delim, sink, &mut scratch, max_field);
         sink.end();
     }
 }

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod genomic;
 pub mod json;
 pub mod text;
+mod seps;
 
 use std::path::Path;
 
