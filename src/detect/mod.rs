@@ -563,9 +563,31 @@ fn point_key(p: Point) -> [u8; 16] {
 }
 
 /// A short digest of a normalised value, to tell two values apart inside
-/// one record (never stored beyond it).
+/// one record (never stored beyond it). Eight bytes per step (a byte-wise
+/// FNV was a tenth of a dense scan); ASCII case is folded with the 0x20 bit,
+/// which also folds a few punctuation pairs: harmless for telling one
+/// record's values apart.
 pub fn value_digest(v: &[u8]) -> u64 {
-    lex::fnv(v)
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    const FOLD: u64 = 0xDFDF_DFDF_DFDF_DFDF;
+    let mut h = (v.len() as u64).wrapping_mul(K);
+    let mut words = v.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        h = (h ^ (u64::from_le_bytes(b) & FOLD))
+            .wrapping_mul(K)
+            .rotate_left(31);
+    }
+    let r = words.remainder();
+    if !r.is_empty() {
+        let mut b = [0u8; 8];
+        b[..r.len()].copy_from_slice(r);
+        h = (h ^ (u64::from_le_bytes(b) & FOLD))
+            .wrapping_mul(K)
+            .rotate_left(31);
+    }
+    h ^ (h >> 29)
 }
 
 pub use lex::parse_date;
@@ -591,31 +613,19 @@ pub fn trim(v: &[u8]) -> &[u8] {
 
 /// Cells that hold no data: a `name` column full of `NULL` names nobody.
 pub fn is_placeholder(v: &[u8]) -> bool {
-    const P: &[&[u8]] = &[
-        b"null",
-        b"none",
-        b"nil",
-        b"na",
-        b"n/a",
-        b"nan",
-        b"-",
-        b"--",
-        b"?",
-        b"unknown",
-        b"redacted",
-        b"[redacted]",
-        b"xxx",
-        b"***",
-        b"0",
-        b"\"\"",
-        b"undefined",
-        b"empty",
-    ];
-    // Every cell pays this check: most are rejected by their first byte.
-    match v.first().map(u8::to_ascii_lowercase) {
-        Some(b'n' | b'-' | b'?' | b'u' | b'r' | b'[' | b'x' | b'*' | b'0' | b'"' | b'e') => {
-            v.len() <= 10 && P.iter().any(|p| p.eq_ignore_ascii_case(v))
-        }
+    // Every cell pays this check: the length picks the few placeholders it
+    // can be, and most cells match none of the lengths' first bytes.
+    let any = |ps: &[&[u8]]| ps.iter().any(|p| p.eq_ignore_ascii_case(v));
+    match v.len() {
+        1 => matches!(v[0], b'-' | b'?' | b'0'),
+        2 => any(&[b"na", b"--", b"\"\""]),
+        3 => any(&[b"nil", b"n/a", b"nan", b"xxx", b"***"]),
+        4 => any(&[b"null", b"none"]),
+        5 => any(&[b"empty"]),
+        7 => any(&[b"unknown"]),
+        8 => any(&[b"redacted"]),
+        9 => any(&[b"undefined"]),
+        10 => any(&[b"[redacted]"]),
         _ => false,
     }
 }

@@ -928,3 +928,23 @@ fn placeholders_pass_the_first_byte_gate() {
         assert!(!super::is_placeholder(p.as_bytes()), "{p}");
     }
 }
+
+proptest::proptest! {
+    /// The record-local digest ignores ASCII letter case and tells apart
+    /// values that differ in a digit or a letter (what record values are).
+    #[test]
+    fn value_digest_folds_case_and_separates_values(
+        v in "[a-z0-9@.]{1,40}",
+        k in 0usize..40,
+    ) {
+        let upper = v.to_ascii_uppercase();
+        proptest::prop_assert_eq!(value_digest(v.as_bytes()), value_digest(upper.as_bytes()));
+        let mut w = v.clone().into_bytes();
+        let k = k % w.len();
+        w[k] = if w[k] == b'7' { b'8' } else { b'7' };
+        proptest::prop_assert_ne!(value_digest(v.as_bytes()), value_digest(&w));
+        let mut longer = v.clone().into_bytes();
+        longer.push(b'0');
+        proptest::prop_assert_ne!(value_digest(v.as_bytes()), value_digest(&longer));
+    }
+}

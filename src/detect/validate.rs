@@ -977,8 +977,33 @@ pub fn parse_decimal_degree(s: &[u8]) -> Option<Decimal> {
         return None;
     }
     let decimals = u32::try_from(frac.map_or(0, <[u8]>::len)).ok()?;
-    let value: f64 = std::str::from_utf8(s).ok()?.parse().ok()?;
+    let value = match exact_decimal(int, frac.unwrap_or(&[])) {
+        Some(v) if s[0] == b'-' => -v,
+        Some(v) => v,
+        None => std::str::from_utf8(s).ok()?.parse().ok()?,
+    };
     value.is_finite().then_some(Decimal { value, decimals })
+}
+
+/// `int.frac` (ASCII digits, checked) as the correctly rounded f64 when
+/// that takes one division: the digits as an integer below 2^53 over a
+/// power of ten below 10^23 are both exact, so the quotient is rounded once,
+/// as a full parse would round it (Clinger's fast path). Every coordinate
+/// has this form; `str::parse` cost a UTF-8 check and a general parser per
+/// cell.
+fn exact_decimal(int: &[u8], frac: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if int.len() + frac.len() > 15 || int.is_empty() {
+        return None;
+    }
+    let m = int
+        .iter()
+        .chain(frac)
+        .fold(0u64, |m, &b| m * 10 + (b - b'0') as u64);
+    Some(m as f64 / POW10[frac.len()])
 }
 
 const DEG_MARKS: [&[u8]; 4] = ["°".as_bytes(), "º".as_bytes(), b"d", b"D"];
@@ -2208,6 +2233,14 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The one-division fast path gives the bits a full parse gives.
+        #[test]
+        fn decimal_degrees_parse_like_str_parse(v in "[+-]?[0-9]{1,12}(\\.[0-9]{1,14})?") {
+            let d = parse_decimal_degree(v.as_bytes()).unwrap();
+            let want: f64 = v.parse().unwrap();
+            prop_assert_eq!(d.value.to_bits(), want.to_bits(), "{}", v);
+        }
 
         #[test]
         fn luhn_appended_check_digit_validates(body in digit_vec(0, 30)) {
