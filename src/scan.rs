@@ -109,6 +109,26 @@ impl Data {
             Data::Vec(v) => v,
         }
     }
+
+    /// Drops the pages of `start..end` that a map has read from this
+    /// process, so a scan's resident memory stays a few chunks however
+    /// large the file (the page cache keeps them; a later read of the
+    /// range faults them back in unchanged). Only whole pages inside the
+    /// range go: a neighbouring chunk's bytes stay mapped.
+    fn release(&self, start: usize, end: usize) {
+        let Data::Map(m) = self else { return };
+        const PAGE: usize = 4096;
+        let s = start.div_ceil(PAGE) * PAGE;
+        let e = (end / PAGE) * PAGE;
+        if e > s {
+            // SAFETY: the map is a read-only shared file mapping that is
+            // never written; MADV_DONTNEED on it only unmaps pages, and any
+            // later access re-reads the same bytes from the file.
+            let _ = unsafe {
+                m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, s, e - s)
+            };
+        }
+    }
 }
 
 struct Job {
@@ -287,7 +307,8 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                 data: Some(data),
                 cols,
             });
-            let bytes = job.data.as_ref().unwrap().bytes();
+            let held = job.data.as_ref().unwrap();
+            let bytes = held.bytes();
             let mut units = Vec::new();
             if let Some(n) = key_note(opts, format, &names, &job.path) {
                 units.push(Unit::Note(n));
@@ -304,7 +325,11 @@ fn prepare(eng: &Engine, opts: &ScanOptions, inp: &InputRef) -> Result<Vec<Unit>
                 });
             }
             let bounds = match format {
-                Format::Csv { delim, .. } => csv::boundaries(bytes, start, delim, opts.chunk_size),
+                Format::Csv { delim, .. } => {
+                    csv::boundaries_releasing(bytes, start, delim, opts.chunk_size, &|s, e| {
+                        held.release(s, e)
+                    })
+                }
                 Format::JsonLines | Format::Text => text::boundaries(bytes, start, opts.chunk_size),
                 Format::JsonDocument => vec![0, bytes.len()],
                 Format::Genomic(_) => {
@@ -726,9 +751,11 @@ impl<'a> Worker<'a> {
                 end,
                 first,
             } => {
-                let data = job.data.as_ref().unwrap().bytes();
+                let held = job.data.as_ref().unwrap();
+                let data = held.bytes();
                 self.bytes += (end - start) as u64 + if first { start as u64 } else { 0 };
                 self.chunk(job, data, start, end, 0, &job.cols);
+                held.release(start, end);
             }
             Unit::Stream {
                 job,

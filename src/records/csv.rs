@@ -261,6 +261,19 @@ fn next_record_start(data: &[u8], t: usize, mut inq: bool, delim: u8) -> usize {
 /// Record-aligned chunk boundaries of `data[start..]`: a sorted list
 /// beginning with `start` and ending with `data.len()`.
 pub fn boundaries(data: &[u8], start: usize, delim: u8, chunk: usize) -> Vec<usize> {
+    boundaries_releasing(data, start, delim, chunk, &|_, _| {})
+}
+
+/// As [`boundaries`], calling `done(from, to)` once the quote pass has read
+/// a segment, so a memory-mapped caller can let its pages go: this pass
+/// reads every byte of the file before any chunk is scanned.
+pub fn boundaries_releasing(
+    data: &[u8],
+    start: usize,
+    delim: u8,
+    chunk: usize,
+    done: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<usize> {
     let len = data.len();
     let chunk = chunk.max(1);
     let mut targets = vec![start];
@@ -283,10 +296,12 @@ pub fn boundaries(data: &[u8], start: usize, delim: u8, chunk: usize) -> Vec<usi
     let exits: Vec<(bool, bool)> = targets
         .par_windows(2)
         .map(|w| {
-            (
+            let exits = (
                 run_state(data, w[0], w[1], false, delim),
                 run_state(data, w[0], w[1], true, delim),
-            )
+            );
+            done(w[0], w[1]);
+            exits
         })
         .collect();
     let mut out = vec![start];
