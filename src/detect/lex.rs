@@ -31,11 +31,16 @@ struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// Whether a keyword can stand beside `s..e` at all. A candidate that
+    /// is the whole value leaves no room for one (most structured values),
+    /// and keywords are words: a value without letters holds none. Loops
+    /// over keyword-gated detectors ask this once, not per detector.
+    fn kw_possible(&self, s: usize, e: usize) -> bool {
+        !(s == 0 && e >= self.v.len()) && self.letters
+    }
+
     fn kw_near(&mut self, det: usize, s: usize, e: usize) -> bool {
-        // A candidate that is the whole value leaves no room for a keyword
-        // beside it: skip the keyword pass (most structured values).
-        // Keywords are words: a value without letters holds none.
-        if (s == 0 && e >= self.v.len()) || !self.letters {
+        if !self.kw_possible(s, e) {
             return false;
         }
         if !self.kw_ready {
@@ -720,7 +725,7 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
             he -= 1;
         }
         let t = &v[i..he];
-        if t.iter().any(|b| b.is_ascii_digit()) {
+        if cx.kw_possible(i, he) && t.iter().any(|b| b.is_ascii_digit()) {
             for &d in cx.eng.dets(Matcher::Token) {
                 let d = d as usize;
                 let det = cx.eng.detector(d);
@@ -1233,7 +1238,11 @@ fn interpret(
     // Digit ids under a keyword in free text (a column name is handled per
     // field, and a column recognised as a field of its own takes no
     // keyword-window ids): "account number 000123456789".
-    if cx.col.fields.is_empty() && s.bare() && (s.nr == 1 || s.uniform_sep(b"- ")) {
+    if cx.col.fields.is_empty()
+        && cx.kw_possible(st, en)
+        && s.bare()
+        && (s.nr == 1 || s.uniform_sep(b"- "))
+    {
         for &det in cx.eng.dets(Matcher::Digits) {
             let det = det as usize;
             let dd = cx.eng.detector(det);
