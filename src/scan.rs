@@ -124,9 +124,8 @@ impl Data {
             // SAFETY: the map is a read-only shared file mapping that is
             // never written; MADV_DONTNEED on it only unmaps pages, and any
             // later access re-reads the same bytes from the file.
-            let _ = unsafe {
-                m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, s, e - s)
-            };
+            let _ =
+                unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, s, e - s) };
         }
     }
 }

@@ -919,8 +919,25 @@ fn many_emails_in_one_value() {
 #[test]
 fn placeholders_pass_the_first_byte_gate() {
     for p in [
-        "null", "NULL", "None", "nil", "NA", "n/a", "NaN", "-", "--", "?", "unknown", "REDACTED",
-        "[redacted]", "xxx", "***", "0", "\"\"", "undefined", "Empty",
+        "null",
+        "NULL",
+        "None",
+        "nil",
+        "NA",
+        "n/a",
+        "NaN",
+        "-",
+        "--",
+        "?",
+        "unknown",
+        "REDACTED",
+        "[redacted]",
+        "xxx",
+        "***",
+        "0",
+        "\"\"",
+        "undefined",
+        "Empty",
     ] {
         assert!(super::is_placeholder(p.as_bytes()), "{p}");
     }

@@ -166,7 +166,15 @@ fn split_line(line: &[u8], delim: u8, out: &mut Vec<Vec<u8>>) {
     let mut rec = line.to_vec();
     rec.push(b'\n');
     let mut ends = FieldEnds::new(&rec, delim);
-    parse_record(&rec, &mut ends, 0, delim, &mut sink, &mut scratch, usize::MAX);
+    parse_record(
+        &rec,
+        &mut ends,
+        0,
+        delim,
+        &mut sink,
+        &mut scratch,
+        usize::MAX,
+    );
 }
 
 struct Collect<'a>(&'a mut Vec<Vec<u8>>);

@@ -9,8 +9,8 @@
 pub mod csv;
 pub mod genomic;
 pub mod json;
-pub mod text;
 mod seps;
+pub mod text;
 
 use std::path::Path;
 

@@ -66,7 +66,11 @@ fn mapped_file_with_released_pages_matches_a_streamed_read() {
     for chunk in ["4096", "5000", "65537"] {
         for j in ["1", "2"] {
             let (v, _) = scan(&["-j", j, "--chunk-size", chunk, s(&f)]);
-            assert_eq!(stable(v), stable(base.clone()), "-j {j} --chunk-size {chunk}");
+            assert_eq!(
+                stable(v),
+                stable(base.clone()),
+                "-j {j} --chunk-size {chunk}"
+            );
         }
     }
 }
