@@ -216,12 +216,17 @@ pub fn card_brand(digits: &[u8]) -> Option<CardBrand> {
     if !(12..=19).contains(&len) || !all_digits(digits) {
         return None;
     }
+    // The prefix of every width once, not once per table row (the row
+    // scan was most of a card check).
+    let mut prefix = [0u32; 9];
+    for w in 1..=8 {
+        prefix[w] = prefix[w - 1] * 10 + u32::from(digits[w - 1] - b'0');
+    }
     IIN_TABLE
         .iter()
         .find(|r| {
-            let w = usize::from(r.width);
-            let p = digits_value(&digits[..w]);
-            (r.lo..=r.hi).contains(&p) && r.lengths & (1 << len) != 0
+            let p = prefix[usize::from(r.width)];
+            r.lengths & (1 << len) != 0 && (r.lo..=r.hi).contains(&p)
         })
         .map(|r| r.brand)
 }
@@ -2231,8 +2236,33 @@ mod tests {
         })
     }
 
+    /// The IIN scan reads prefixes of at most eight digits.
+    #[test]
+    fn iin_widths_fit_the_prefix_table() {
+        assert!(IIN_TABLE.iter().all(|r| (1..=8).contains(&r.width)));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Brands as the plain per-row computation finds them, for numbers
+        /// starting with every scheme's leading digits.
+        #[test]
+        fn card_brand_matches_per_row_prefixes(
+            lead in prop_oneof![Just(""), Just("4"), Just("5"), Just("2"), Just("3"), Just("6"), Just("9"), Just("50"), Just("62"), Just("65")],
+            rest in "[0-9]{12,19}",
+        ) {
+            let n: String = format!("{lead}{rest}").chars().take(19).collect();
+            let d = n.as_bytes();
+            let want = IIN_TABLE
+                .iter()
+                .find(|r| {
+                    let w = usize::from(r.width);
+                    (r.lo..=r.hi).contains(&digits_value(&d[..w])) && r.lengths & (1 << d.len()) != 0
+                })
+                .map(|r| r.brand);
+            prop_assert_eq!(card_brand(d), want);
+        }
 
         /// The one-division fast path gives the bits a full parse gives.
         #[test]
