@@ -130,6 +130,41 @@ impl Data {
     }
 }
 
+/// Reads mapped data front to back (the genomic summaries read once, in
+/// order), giving back each window of pages it has read past, so a
+/// multi-gigabyte VCF is not all resident at the end of its scan.
+struct ReleasingReader<'a> {
+    data: &'a Data,
+    pos: usize,
+    released: usize,
+    window: usize,
+}
+
+impl<'a> ReleasingReader<'a> {
+    fn new(data: &'a Data) -> Self {
+        ReleasingReader {
+            data,
+            pos: 0,
+            released: 0,
+            window: 64 * 1024 * 1024,
+        }
+    }
+}
+
+impl std::io::Read for ReleasingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let bytes = self.data.bytes();
+        let n = buf.len().min(bytes.len() - self.pos);
+        buf[..n].copy_from_slice(&bytes[self.pos..self.pos + n]);
+        self.pos += n;
+        if self.pos - self.released >= self.window || (n == 0 && self.pos > self.released) {
+            self.data.release(self.released, self.pos);
+            self.released = self.pos;
+        }
+        Ok(n)
+    }
+}
+
 struct Job {
     path: String,
     file_name: String,
@@ -978,12 +1013,12 @@ impl<'a> Worker<'a> {
         };
         let summary = match (&job.data, r) {
             (Some(d), _) => {
-                let bytes = d.bytes();
-                self.bytes += bytes.len() as u64;
+                self.bytes += d.bytes().len() as u64;
+                let reader = ReleasingReader::new(d);
                 if raw {
-                    genomic::summarize_binary(g, bytes, &job.file_name)
+                    genomic::summarize_binary(g, reader, &job.file_name)
                 } else {
-                    genomic::summarize(g, bytes, &job.file_name)
+                    genomic::summarize(g, reader, &job.file_name)
                 }
             }
             (None, Some(r)) => {
@@ -1088,5 +1123,39 @@ impl<R: Read> Read for CountingReader<R> {
         let k = self.inner.read(buf)?;
         self.n += k as u64;
         Ok(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// Pages given back behind the reader (in windows smaller than a page,
+    /// so every read releases) never change what is read after them.
+    #[test]
+    fn releasing_reader_reads_a_map_unchanged() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        let want: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::io::Write::write_all(&mut f, &want).unwrap();
+        // SAFETY: a private temporary file nobody else writes.
+        let map = unsafe { memmap2::Mmap::map(f.as_file()) }.unwrap();
+        let data = Data::Map(map);
+        for window in [1, 4096, 10_000] {
+            let mut r = ReleasingReader::new(&data);
+            r.window = window;
+            let mut got = Vec::new();
+            let mut buf = [0u8; 777];
+            loop {
+                let n = r.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(got, want, "window {window}");
+            // Released pages read again come back from the file.
+            assert_eq!(data.bytes(), &want[..]);
+        }
     }
 }
