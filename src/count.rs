@@ -503,9 +503,7 @@ fn non_us_nanp(ten_digits: &[u8]) -> bool {
         let mut t = [0u64; 16];
         let mut i = 0;
         while i < NON_US.len() {
-            let a = NON_US[i];
-            let n =
-                (a[0] - b'0') as usize * 100 + (a[1] - b'0') as usize * 10 + (a[2] - b'0') as usize;
+            let n = area_index(NON_US[i]);
             t[n / 64] |= 1 << (n % 64);
             i += 1;
         }
@@ -514,10 +512,13 @@ fn non_us_nanp(ten_digits: &[u8]) -> bool {
     if ten_digits.len() != 10 || !ten_digits[..3].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let n = (ten_digits[0] - b'0') as usize * 100
-        + (ten_digits[1] - b'0') as usize * 10
-        + (ten_digits[2] - b'0') as usize;
+    let n = area_index(&ten_digits[..3]);
     TABLE[n / 64] & (1 << (n % 64)) != 0
+}
+
+/// Three ASCII digits as 0..=999.
+const fn area_index(a: &[u8]) -> usize {
+    (a[0] - b'0') as usize * 100 + (a[1] - b'0') as usize * 10 + (a[2] - b'0') as usize
 }
 
 /// The strongest identifier in a record (SPEC 5: SSN, then government ID,

@@ -570,22 +570,20 @@ fn point_key(p: Point) -> [u8; 16] {
 pub fn value_digest(v: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     const FOLD: u64 = 0xDFDF_DFDF_DFDF_DFDF;
+    let mix = |h: u64, w: &[u8]| {
+        let mut b = [0u8; 8];
+        b[..w.len()].copy_from_slice(w);
+        (h ^ (u64::from_le_bytes(b) & FOLD))
+            .wrapping_mul(K)
+            .rotate_left(31)
+    };
     let mut h = (v.len() as u64).wrapping_mul(K);
     let mut words = v.chunks_exact(8);
     for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        h = (h ^ (u64::from_le_bytes(b) & FOLD))
-            .wrapping_mul(K)
-            .rotate_left(31);
+        h = mix(h, w);
     }
-    let r = words.remainder();
-    if !r.is_empty() {
-        let mut b = [0u8; 8];
-        b[..r.len()].copy_from_slice(r);
-        h = (h ^ (u64::from_le_bytes(b) & FOLD))
-            .wrapping_mul(K)
-            .rotate_left(31);
+    if !words.remainder().is_empty() {
+        h = mix(h, words.remainder());
     }
     h ^ (h >> 29)
 }
@@ -613,8 +611,8 @@ pub fn trim(v: &[u8]) -> &[u8] {
 
 /// Cells that hold no data: a `name` column full of `NULL` names nobody.
 pub fn is_placeholder(v: &[u8]) -> bool {
-    // Every cell pays this check: the length picks the few placeholders it
-    // can be, and most cells match none of the lengths' first bytes.
+    // Every cell pays this check: its length picks the few placeholders it
+    // can be (most lengths: none).
     let any = |ps: &[&[u8]]| ps.iter().any(|p| p.eq_ignore_ascii_case(v));
     match v.len() {
         1 => matches!(v[0], b'-' | b'?' | b'0'),

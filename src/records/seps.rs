@@ -46,16 +46,9 @@ fn kernel() -> Kernel {
 
 impl<'a> FieldEnds<'a> {
     pub(crate) fn new(data: &'a [u8], delim: u8) -> Self {
-        FieldEnds {
-            data,
-            delim,
-            base: usize::MAX,
-            mask: 0,
-            kernel: kernel(),
-        }
+        Self::with_kernel(data, delim, kernel())
     }
 
-    #[cfg(test)]
     fn with_kernel(data: &'a [u8], delim: u8, kernel: Kernel) -> Self {
         FieldEnds {
             data,
