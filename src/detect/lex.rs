@@ -134,9 +134,17 @@ struct Group {
 const MAX_RUNS: usize = 16;
 
 /// Lexes into a caller's group (a few hundred bytes: returned by value it
-/// cost a copy per token).
+/// cost a copy per token). Its arrays are read only up to the counts set
+/// here, so they are not cleared.
 fn lex_group(v: &[u8], i: usize, g: &mut Group) -> Option<usize> {
     let n = v.len();
+    g.nd = 0;
+    g.nr = 0;
+    g.plus = false;
+    g.paren = false;
+    g.neg = false;
+    g.overflow = false;
+    g.ext = false;
     g.start = i;
     let mut j = i;
     match v[j] {
