@@ -377,7 +377,21 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
         i = token_at(&mut cx, i, rec, &mut decimals);
     }
     if decimals.len() >= 2 {
-        pair_decimals(&mut cx, &decimals, rec);
+        decimals.retain_mut(
+            |(c, st, en)| match val::parse_decimal_degree(&v[*st..*en]) {
+                Some(dec) => {
+                    *c = Coord {
+                        value: dec.value,
+                        decimals: dec.decimals,
+                    };
+                    true
+                }
+                None => false,
+            },
+        );
+        if decimals.len() >= 2 {
+            pair_decimals(&mut cx, &decimals, rec);
+        }
     }
     rec.scratch_spans = emails;
     rec.scratch_decimals = decimals;
@@ -1231,16 +1245,16 @@ fn interpret(
         return true;
     }
     if s.nr == 2 && s.seps[1] == b'.' && !s.plus && !s.paren {
-        if let Some(dec) = val::parse_decimal_degree(&cx.v[st..en]) {
-            decimals.push((
-                Coord {
-                    value: dec.value,
-                    decimals: dec.decimals,
-                },
-                st,
-                en,
-            ));
-        }
+        // Only a value with two decimals can hold a pair, so the number is
+        // read then (a lone coordinate column was read once already).
+        decimals.push((
+            Coord {
+                value: f64::NAN,
+                decimals: 0,
+            },
+            st,
+            en,
+        ));
         return false;
     }
     // Digit ids under a keyword in free text (a column name is handled per
@@ -1562,17 +1576,29 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
     match shape {
         ValueShape::Any => true,
         ValueShape::Name => {
-            v.len() <= 120
-                && v.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
-                && v.iter().filter(|b| b.is_ascii_digit()).count() <= 2
-                && !v.contains(&b'@')
+            // One pass: every name cell pays this.
+            if v.len() > 120 {
+                return false;
+            }
+            let (mut letter, mut digits) = (false, 0);
+            for &b in v {
+                letter |= b.is_ascii_alphabetic() || b >= 0x80;
+                digits += usize::from(b.is_ascii_digit());
+                if b == b'@' {
+                    return false;
+                }
+            }
+            letter && digits <= 2
         }
         ValueShape::Date => parse_date(v).is_some(),
         ValueShape::Zip => val::zip_shape(v),
         ValueShape::Address => {
-            v.len() >= 5
-                && v.iter().any(|b| b.is_ascii_digit())
-                && v.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2
+            let (mut digit, mut letters) = (false, 0);
+            for &b in v {
+                digit |= b.is_ascii_digit();
+                letters += usize::from(b.is_ascii_alphabetic());
+            }
+            v.len() >= 5 && digit && letters >= 2
         }
         ValueShape::Number => val::parse_decimal_degree(v).is_some(),
         ValueShape::Vector => {
@@ -1673,6 +1699,25 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
 /// time after it), U.S. `03/12/1980`, compact `19800312`, and month names
 /// (`12 Mar 1980`, `March 12, 1980`). Returns (year, month, day).
 pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
+    // ISO `1980-03-12`, the form most date columns hold, read in place.
+    if let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = v
+        && [y0, y1, y2, y3, m0, m1, d0, d1]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+        let (y, m, d) = (n(y0, y1) * 100 + n(y2, y3), n(m0, m1), n(d0, d1));
+        return date_ok(y, m, d).then_some((y, m, d));
+    }
+    parse_date_general(v)
+}
+
+fn date_ok(y: u32, m: u32, d: u32) -> bool {
+    (1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+/// Every form `parse_date` reads; its ISO fast path must agree with this.
+pub(super) fn parse_date_general(v: &[u8]) -> Option<(u32, u32, u32)> {
     let v = super::trim(v);
     let v = match v.iter().position(|&b| b == b'T' || b == b' ') {
         Some(p)
@@ -1727,9 +1772,6 @@ pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
             return None;
         }
     }
-    let ok = |y: u32, m: u32, d: u32| {
-        (1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
-    };
     let (y, m, d) = if month_name != 0 {
         if nn != 2 {
             return None;
@@ -1762,5 +1804,5 @@ pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
     } else {
         return None;
     };
-    ok(y, m, d).then_some((y, m, d))
+    date_ok(y, m, d).then_some((y, m, d))
 }
