@@ -1576,29 +1576,17 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
     match shape {
         ValueShape::Any => true,
         ValueShape::Name => {
-            // One pass: every name cell pays this.
-            if v.len() > 120 {
-                return false;
-            }
-            let (mut letter, mut digits) = (false, 0);
-            for &b in v {
-                letter |= b.is_ascii_alphabetic() || b >= 0x80;
-                digits += usize::from(b.is_ascii_digit());
-                if b == b'@' {
-                    return false;
-                }
-            }
-            letter && digits <= 2
+            v.len() <= 120
+                && v.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+                && v.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+                && !v.contains(&b'@')
         }
         ValueShape::Date => parse_date(v).is_some(),
         ValueShape::Zip => val::zip_shape(v),
         ValueShape::Address => {
-            let (mut digit, mut letters) = (false, 0);
-            for &b in v {
-                digit |= b.is_ascii_digit();
-                letters += usize::from(b.is_ascii_alphabetic());
-            }
-            v.len() >= 5 && digit && letters >= 2
+            v.len() >= 5
+                && v.iter().any(|b| b.is_ascii_digit())
+                && v.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2
         }
         ValueShape::Number => val::parse_decimal_degree(v).is_some(),
         ValueShape::Vector => {

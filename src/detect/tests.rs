@@ -973,19 +973,4 @@ proptest::proptest! {
     ) {
         proptest::prop_assert_eq!(lex::parse_date(v.as_bytes()), lex::parse_date_general(v.as_bytes()), "{}", v);
     }
-
-    /// Name and address shapes, one pass each, against their definitions.
-    #[test]
-    fn name_and_address_shapes_match_definitions(v in "[a-zA-Z0-9 @.'-]{0,30}|[ -~\u{e9}]{0,130}") {
-        let b = v.as_bytes();
-        let name = b.len() <= 120
-            && b.iter().any(|c| c.is_ascii_alphabetic() || *c >= 0x80)
-            && b.iter().filter(|c| c.is_ascii_digit()).count() <= 2
-            && !b.contains(&b'@');
-        proptest::prop_assert_eq!(lex::shape_ok(ValueShape::Name, b), name, "{}", v);
-        let address = b.len() >= 5
-            && b.iter().any(|c| c.is_ascii_digit())
-            && b.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 2;
-        proptest::prop_assert_eq!(lex::shape_ok(ValueShape::Address, b), address, "{}", v);
-    }
 }

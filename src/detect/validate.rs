@@ -237,14 +237,42 @@ pub fn card_brand(digits: &[u8]) -> Option<CardBrand> {
     for w in 1..=8 {
         prefix[w] = prefix[w - 1] * 10 + u32::from(digits[w - 1] - b'0');
     }
-    IIN_TABLE
-        .iter()
-        .find(|r| {
-            let p = prefix[usize::from(r.width)];
-            r.lengths & (1 << len) != 0 && (r.lo..=r.hi).contains(&p)
-        })
-        .map(|r| r.brand)
+    // Only rows that can start with this first digit, in table order.
+    let mut rows = IIN_BY_FIRST_DIGIT[usize::from(digits[0] - b'0')];
+    while rows != 0 {
+        let r = &IIN_TABLE[rows.trailing_zeros() as usize];
+        let p = prefix[usize::from(r.width)];
+        if r.lengths & (1 << len) != 0 && (r.lo..=r.hi).contains(&p) {
+            return Some(r.brand);
+        }
+        rows &= rows - 1;
+    }
+    None
 }
+
+/// Per first digit, a bit per IIN row whose range covers numbers starting
+/// with it.
+const IIN_BY_FIRST_DIGIT: [u64; 10] = {
+    assert!(IIN_TABLE.len() <= 64);
+    let mut t = [0u64; 10];
+    let mut i = 0;
+    while i < IIN_TABLE.len() {
+        let r = &IIN_TABLE[i];
+        let mut scale = 1;
+        let mut w = 1;
+        while w < r.width {
+            scale *= 10;
+            w += 1;
+        }
+        let mut d = r.lo / scale;
+        while d <= r.hi / scale {
+            t[d as usize] |= 1 << i;
+            d += 1;
+        }
+        i += 1;
+    }
+    t
+};
 
 /// A PAN is reported only when a scheme claims its IIN and length and its
 /// Luhn digit is right. Numbers whose digits before the check digit are all
