@@ -591,6 +591,8 @@ pub fn email_valid(s: &[u8]) -> bool {
             }
             continue;
         }
+        // A DNS hostname label (RFC 1035/1123): 1-63 letters, digits and
+        // hyphens, no hyphen at either end.
         let label = &domain[label_start..i];
         if !(1..=63).contains(&label.len()) || label[0] == b'-' || label[label.len() - 1] == b'-' {
             return false;
@@ -1057,12 +1059,11 @@ pub fn parse_decimal_degree(s: &[u8]) -> Option<Decimal> {
     value.is_finite().then_some(Decimal { value, decimals })
 }
 
-/// The digits of `int.frac` (as the integer `m`) as the correctly rounded f64 when
-/// that takes one division: the digits as an integer below 2^53 over a
-/// power of ten below 10^23 are both exact, so the quotient is rounded once,
-/// as a full parse would round it (Clinger's fast path). Every coordinate
-/// has this form; `str::parse` cost a UTF-8 check and a general parser per
-/// cell.
+/// `m`, the digits of `int.frac` read as one integer, over 10^`frac_len`:
+/// with at most 15 digits (the caller's check) both are exact in an f64, so
+/// the quotient is rounded once, as a full parse would round it (Clinger's
+/// fast path). Every coordinate has this form; `str::parse` cost a UTF-8
+/// check and a general parser per cell.
 fn exact_quotient(m: u64, frac_len: usize) -> f64 {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -1235,6 +1236,8 @@ pub fn zip_shape(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::net::{Ipv4Addr, Ipv6Addr};
 
     /// DNS hostname label (RFC 1035/1123): 1-63 letters, digits, hyphens, not
     /// starting or ending with a hyphen.
@@ -1278,8 +1281,6 @@ mod tests {
         let punycode = last.len() > 4 && last[..4].eq_ignore_ascii_case(b"xn--");
         punycode || ((2..=24).contains(&last.len()) && last.iter().all(u8::is_ascii_alphabetic))
     }
-    use proptest::prelude::*;
-    use std::net::{Ipv4Addr, Ipv6Addr};
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol
