@@ -7,6 +7,7 @@
 
 use crate::category::Category;
 use crate::count::{CountConfig, Tally, UsPolicy, finish_record};
+use crate::detect::memo::ValueMemo;
 use crate::detect::{ColumnCtx, Engine, RecordHits};
 use crate::identity::{IdentityKey, IdentityMode};
 pub use crate::input::Skipped as SkipEntry;
@@ -676,7 +677,11 @@ struct Worker<'a> {
     tally: Tally,
     rec: RecordHits,
     json: json::Walker,
-    keys: HashMap<String, ColumnCtx>,
+    keys: HashMap<String, (ColumnCtx, ValueMemo)>,
+    /// The columns the memos were learnt under: a file with other columns
+    /// starts afresh, one with the same header keeps them.
+    memo_cols: Vec<ColumnCtx>,
+    memos: Vec<ValueMemo>,
     skipped: Vec<SkipEntry>,
     notes: Vec<SkipEntry>,
     genomic: Vec<GenomicFile>,
@@ -692,10 +697,11 @@ struct Sink<'w, 'a> {
     cfg: &'a CountConfig,
     opts: &'a ScanOptions,
     cols: &'w [ColumnCtx],
+    memos: &'w mut [ValueMemo],
     file_id: &'w [u8],
     rec: &'w mut RecordHits,
     tally: &'w mut Tally,
-    keys: &'w mut HashMap<String, ColumnCtx>,
+    keys: &'w mut HashMap<String, (ColumnCtx, ValueMemo)>,
     offset: u64,
     oversize: Option<(u64, usize)>,
     oversize_count: u64,
@@ -707,23 +713,32 @@ impl RecordSink for Sink<'_, '_> {
         self.offset = offset;
     }
     fn column(&mut self, idx: usize, value: &[u8]) {
-        let ctx = self.cols.get(idx).unwrap_or(&TEXT_CTX);
-        if let Some(d) = ctx.clinical_link
-            && !crate::detect::trim(value).is_empty()
-        {
+        let Some(ctx) = self.cols.get(idx) else {
+            self.eng.scan_value(&TEXT_CTX, value, self.rec);
+            return;
+        };
+        // Most empty cells of a wide table end here.
+        let value = crate::detect::trim(value);
+        if value.is_empty() {
+            return;
+        }
+        if let Some(d) = ctx.clinical_link {
             self.rec.push(d as usize, b"clinical record file");
         }
-        self.eng.scan_value(ctx, value, self.rec);
+        self.memos[idx].scan(self.eng, ctx, value, self.rec);
     }
     fn keyed(&mut self, path: &str, value: &[u8]) {
-        if !self.keys.contains_key(path) {
-            let mut c = self.eng.column_ctx(path);
-            c.person_key = self.opts.person_key.as_deref() == Some(path);
-            c.device_key = self.opts.device_key.as_deref() == Some(path);
-            self.keys.insert(path.to_string(), c);
-        }
-        let ctx = &self.keys[path];
-        self.eng.scan_value(ctx, value, self.rec);
+        let (ctx, memo) = match self.keys.get_mut(path) {
+            Some(k) => k,
+            None => {
+                let mut c = self.eng.column_ctx(path);
+                c.person_key = self.opts.person_key.as_deref() == Some(path);
+                c.device_key = self.opts.device_key.as_deref() == Some(path);
+                let m = ValueMemo::for_column(&c);
+                self.keys.entry(path.to_string()).or_insert((c, m))
+            }
+        };
+        memo.scan(self.eng, ctx, value, self.rec);
     }
     fn text(&mut self, value: &[u8]) {
         self.eng.scan_value(&TEXT_CTX, value, self.rec);
@@ -759,6 +774,8 @@ impl<'a> Worker<'a> {
             rec: RecordHits::default(),
             json: json::Walker::new(),
             keys: HashMap::new(),
+            memo_cols: Vec::new(),
+            memos: Vec::new(),
             skipped: Vec::new(),
             notes: Vec::new(),
             genomic: Vec::new(),
@@ -847,11 +864,16 @@ impl<'a> Worker<'a> {
                 ),
             ));
         }
+        if self.memo_cols.as_slice() != cols {
+            self.memo_cols = cols.to_vec();
+            self.memos = cols.iter().map(ValueMemo::for_column).collect();
+        }
         let mut sink = Sink {
             eng: self.eng,
             cfg: self.cfg,
             opts: self.opts,
             cols,
+            memos: &mut self.memos,
             file_id: job.path.as_bytes(),
             rec: &mut self.rec,
             tally: &mut self.tally,

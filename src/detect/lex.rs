@@ -928,6 +928,7 @@ pub(super) fn omic_column(eng: &Engine, name: &str) -> Option<(u8, u64)> {
 /// (`min_features`): one methylation probe is a routine clinical value, a
 /// row of twenty or more is a profile.
 pub(super) fn omic_feature(eng: &Engine, d: usize, f: u64, rec: &mut RecordHits) {
+    rec.stateful = true;
     if rec.matched & bit(d) != 0 {
         return;
     }
@@ -1458,6 +1459,7 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
                     if crate::identity::us_territory(lat, lon) {
                         rec.us_evidence = true;
                     }
+                    rec.stateful = true;
                     if rec.points.len() < 16 {
                         rec.points.push(super::Point { lat, lon });
                     }

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod check;
 pub mod icd10;
 mod lex;
+pub mod memo;
 pub mod validate;
 
 use crate::category::IdClass;
@@ -54,7 +55,7 @@ pub enum UsRole {
 
 /// Everything the name of a column (CSV header, JSON key path) tells the
 /// detectors, computed once per column, not once per value.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ColumnCtx {
     /// Detectors the name supports as context.
     pub pos: DetMask,
@@ -132,6 +133,10 @@ pub struct RecordHits {
     pub(crate) scratch_decimals: Vec<(Coord, usize, usize)>,
     pub listed: Vec<(u64, IdClass)>,
     pub sensitive: Vec<u64>,
+    /// Set by every detection whose outcome depends on the rest of the
+    /// record (points kept up to a limit, 'omic features counted across
+    /// columns): such a value's detections cannot be memoised.
+    pub(crate) stateful: bool,
 }
 
 impl RecordHits {
@@ -515,6 +520,7 @@ impl Engine {
     }
 
     pub(crate) fn push_point(&self, p: Point, rec: &mut RecordHits) {
+        rec.stateful = true;
         if let Some(d) = self.geo_pair_det {
             rec.push(d as usize, &point_key(p));
         }

@@ -1,0 +1,324 @@
+//! A column's repeated values are detected once.
+//!
+//! Real tables repeat themselves: first names, cities, states, ZIP codes,
+//! birth dates, status and code columns hold a few thousand distinct values
+//! over millions of rows (what Parquet and ORC dictionary-encode). What the
+//! detectors make of a value depends on the value and its column's context
+//! alone, so a value seen before in the same column can replay its
+//! detections instead of being lexed and validated again.
+//!
+//! Exact by construction, not by sampling: a value is memoised only when
+//! scanning it touched nothing but the record's hit list and its two
+//! country flags. Anything whose outcome depends on the rest of the record
+//! (coordinates waiting for their pair, points kept up to a limit, an
+//! 'omic profile counted across columns) marks the record `stateful` and
+//! is never memoised. A column whose values do not repeat turns its memo
+//! off and pays nothing more than the hashing of its first few thousand
+//! values.
+
+use super::{ColumnCtx, Engine, GeoRole, RecordHits};
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
+
+/// Longer values (free text, addresses with notes) rarely repeat and would
+/// make the memo a copy of the column.
+const MAX_KEY: usize = 64;
+/// Bounds per column: entries and bytes (keys plus replayed detections).
+const MAX_ENTRIES: usize = 1 << 12;
+const MAX_BYTES: usize = 1 << 17;
+/// The hit rate is judged over windows of this many lookups.
+const WINDOW: u32 = 1024;
+
+struct Entry {
+    hash: u64,
+    /// Key bytes at `start`, then the encoded detections.
+    start: u32,
+    key_len: u16,
+    delta_len: u16,
+}
+
+/// The memo of one column (or one JSON key path).
+pub struct ValueMemo {
+    table: HashTable<Entry>,
+    bytes: Vec<u8>,
+    hasher: foldhash::fast::FixedState,
+    window_lookups: u32,
+    window_hits: u32,
+    off: bool,
+}
+
+impl Default for ValueMemo {
+    fn default() -> Self {
+        ValueMemo {
+            table: HashTable::new(),
+            bytes: Vec::new(),
+            hasher: foldhash::fast::FixedState::with_seed(0x6275_6c6b_7363_616e),
+            window_lookups: 0,
+            window_hits: 0,
+            off: false,
+        }
+    }
+}
+
+/// Bits of the encoded flags byte.
+const US: u8 = 1;
+const FOREIGN: u8 = 2;
+
+impl ValueMemo {
+    /// A memo for a column whose values can be memoised at all: a person or
+    /// device key is kept per record, an 'omic column counts features per
+    /// record, and a latitude or longitude waits for its pair.
+    pub fn for_column(col: &ColumnCtx) -> ValueMemo {
+        ValueMemo {
+            off: col.person_key || col.device_key || col.omic.is_some() || col.geo != GeoRole::None,
+            ..ValueMemo::default()
+        }
+    }
+
+    /// Scans `v` under `col` into `rec`, exactly as `Engine::scan_value`.
+    #[inline]
+    pub fn scan(&mut self, eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
+        if self.off || v.is_empty() || v.len() > MAX_KEY {
+            eng.scan_value(col, v, rec);
+            return;
+        }
+        let hash = self.hasher.hash_one(v);
+        let bytes = &self.bytes;
+        if let Some(e) = self.table.find(hash, |e| {
+            e.hash == hash && &bytes[e.start as usize..e.start as usize + e.key_len as usize] == v
+        }) {
+            let at = e.start as usize + e.key_len as usize;
+            replay(&bytes[at..at + e.delta_len as usize], rec);
+            self.window_hits += 1;
+        } else {
+            self.learn(eng, col, v, hash, rec);
+        }
+        self.window_lookups += 1;
+        if self.window_lookups == WINDOW {
+            self.judge();
+        }
+    }
+
+    #[cold]
+    fn learn(&mut self, eng: &Engine, col: &ColumnCtx, v: &[u8], hash: u64, rec: &mut RecordHits) {
+        // The flags are sticky within a record: clear them to see what this
+        // value sets, then put the record's back.
+        let (us0, foreign0) = (rec.us_evidence, rec.foreign_evidence);
+        rec.us_evidence = false;
+        rec.foreign_evidence = false;
+        rec.stateful = false;
+        let (h0, l0, g0, p0, o0) = (
+            rec.hits.len(),
+            rec.lats.len(),
+            rec.lons.len(),
+            rec.points.len(),
+            rec.omic.len(),
+        );
+        let (pk0, dk0) = (rec.person_key, rec.device_key);
+        eng.scan_value(col, v, rec);
+        let pure = !rec.stateful
+            && rec.lats.len() == l0
+            && rec.lons.len() == g0
+            && rec.points.len() == p0
+            && rec.omic.len() == o0
+            && rec.person_key == pk0
+            && rec.device_key == dk0;
+        let flags = (rec.us_evidence as u8 * US) | (rec.foreign_evidence as u8 * FOREIGN);
+        rec.us_evidence |= us0;
+        rec.foreign_evidence |= foreign0;
+        if !pure || self.table.len() >= MAX_ENTRIES || self.bytes.len() >= MAX_BYTES {
+            return;
+        }
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(v);
+        self.bytes.push(flags);
+        for h in &rec.hits[h0..] {
+            let val = rec.value(h);
+            let Ok(len) = u16::try_from(val.len()) else {
+                self.bytes.truncate(start);
+                return;
+            };
+            self.bytes.push(h.det);
+            self.bytes.extend_from_slice(&len.to_le_bytes());
+            self.bytes.extend_from_slice(val);
+        }
+        let delta_len = self.bytes.len() - start - v.len();
+        let Ok(delta_len) = u16::try_from(delta_len) else {
+            self.bytes.truncate(start);
+            return;
+        };
+        let e = Entry {
+            hash,
+            start: start as u32,
+            key_len: v.len() as u16,
+            delta_len,
+        };
+        self.table.insert_unique(hash, e, |e| e.hash);
+    }
+
+    /// Ends a window: a column whose values stopped repeating (its memo full,
+    /// or almost no repeats at all) scans directly from now on.
+    fn judge(&mut self) {
+        let full = self.table.len() >= MAX_ENTRIES || self.bytes.len() >= MAX_BYTES;
+        let rate = self.window_hits as f64 / self.window_lookups as f64;
+        if rate < 0.05 || (full && rate < 0.5) {
+            self.off = true;
+            self.table = HashTable::new();
+            self.bytes = Vec::new();
+        }
+        self.window_lookups = 0;
+        self.window_hits = 0;
+    }
+}
+
+/// Pushes a memoised value's detections, as scanning it did.
+fn replay(delta: &[u8], rec: &mut RecordHits) {
+    let flags = delta[0];
+    rec.us_evidence |= flags & US != 0;
+    rec.foreign_evidence |= flags & FOREIGN != 0;
+    let mut i = 1;
+    while i < delta.len() {
+        let det = delta[i] as usize;
+        let len = u16::from_le_bytes([delta[i + 1], delta[i + 2]]) as usize;
+        rec.push(det, &delta[i + 3..i + 3 + len]);
+        i += 3 + len;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Engine;
+    use proptest::prelude::*;
+
+    fn snapshot(rec: &RecordHits) -> (Vec<(u8, Vec<u8>)>, bool, bool, u128) {
+        (
+            rec.hits
+                .iter()
+                .map(|h| (h.det, rec.value(h).to_vec()))
+                .collect(),
+            rec.us_evidence,
+            rec.foreign_evidence,
+            rec.matched,
+        )
+    }
+
+    /// Values of the kinds columns repeat (names, codes, dates, ZIPs) and
+    /// the kinds that find something (ids, e-mails, phones, countries).
+    const POOL: &[&str] = &[
+        "David",
+        "San Antonio",
+        "TX",
+        "Texas",
+        "US",
+        "Canada",
+        "55440",
+        "1977-04-26",
+        "332-61-9064",
+        "536-22-1234",
+        "4111 1111 1111 1111",
+        "david.jackson0@mail.example.org",
+        "(612) 997-7839",
+        "+44 20 7946 0958",
+        "00:1A:2B:3C:4D:5E",
+        "203.189.106.235",
+        "GB82 WEST 1234 5698 7654 32",
+        "E11.9",
+        "do not call",
+        "  ",
+        "N/A",
+        "490154203237518",
+        "40.712776, -74.005974",
+        "9q8yyk8yt",
+        "P0000001",
+    ];
+
+    const COLUMNS: &[&str] = &[
+        "first_name",
+        "city",
+        "state",
+        "country",
+        "zip",
+        "dob",
+        "ssn",
+        "card_number",
+        "email",
+        "phone",
+        "mac_address",
+        "ip_address",
+        "iban",
+        "diagnosis",
+        "notes",
+        "imei",
+        "location",
+        "geohash",
+        "person_id",
+        "latitude",
+    ];
+
+    proptest! {
+        /// A record scanned through the memo holds exactly what scanning
+        /// each value directly gives, whatever the order of repeats.
+        #[test]
+        fn memo_matches_direct_scan(
+            picks in proptest::collection::vec((0..COLUMNS.len(), 0..POOL.len()), 1..120),
+            split in 1usize..6,
+        ) {
+            let eng = Engine::builtin();
+            let cols: Vec<ColumnCtx> = COLUMNS.iter().map(|c| eng.column_ctx(c)).collect();
+            let mut memos: Vec<ValueMemo> = cols.iter().map(ValueMemo::for_column).collect();
+            let (mut direct, mut memo) = (RecordHits::default(), RecordHits::default());
+            for (k, rec_vals) in picks.chunks(split).enumerate() {
+                direct.clear();
+                memo.clear();
+                for &(c, p) in rec_vals {
+                    let v = POOL[p].as_bytes();
+                    eng.scan_value(&cols[c], v, &mut direct);
+                    memos[c].scan(&eng, &cols[c], v, &mut memo);
+                }
+                eng.finish_geo(&mut direct);
+                eng.finish_geo(&mut memo);
+                prop_assert_eq!(snapshot(&direct), snapshot(&memo), "record {}", k);
+                prop_assert_eq!(&direct.points, &memo.points);
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_values_replay_and_unique_values_turn_the_memo_off() {
+        let eng = Engine::builtin();
+        let col = eng.column_ctx("first_name");
+        let mut m = ValueMemo::for_column(&col);
+        let mut rec = RecordHits::default();
+        for i in 0..WINDOW {
+            rec.clear();
+            m.scan(
+                &eng,
+                &col,
+                ["Ann", "Bob"][i as usize % 2].as_bytes(),
+                &mut rec,
+            );
+        }
+        assert!(!m.off);
+        assert_eq!(m.table.len(), 2);
+
+        let col = eng.column_ctx("ssn");
+        let mut m = ValueMemo::for_column(&col);
+        for i in 0..WINDOW {
+            rec.clear();
+            let v = format!("{:03}-{:02}-{:04}", 100 + i % 600, 10 + i % 80, 1000 + i);
+            m.scan(&eng, &col, v.as_bytes(), &mut rec);
+        }
+        assert!(m.off, "a column of distinct values stops memoising");
+    }
+
+    #[test]
+    fn key_and_coordinate_columns_are_never_memoised() {
+        let eng = Engine::builtin();
+        let mut key = eng.column_ctx("person_id");
+        key.person_key = true;
+        assert!(ValueMemo::for_column(&key).off);
+        assert!(ValueMemo::for_column(&eng.column_ctx("latitude")).off);
+        assert!(!ValueMemo::for_column(&eng.column_ctx("city")).off);
+    }
+}
