@@ -76,7 +76,8 @@ impl ValueMemo {
     }
 
     /// Scans `v` under `col` into `rec`, exactly as `Engine::scan_value`.
-    #[inline]
+    /// (Inlined into the record sinks: it runs once per cell.)
+    #[inline(always)]
     pub fn scan(&mut self, eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
         if self.off || v.is_empty() || v.len() > MAX_KEY {
             eng.scan_value(col, v, rec);
