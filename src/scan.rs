@@ -7,7 +7,7 @@
 
 use crate::category::Category;
 use crate::count::{CountConfig, Tally, UsPolicy, finish_record};
-use crate::detect::memo::ValueMemo;
+use crate::detect::memo::{self, ValueMemo};
 use crate::detect::{ColumnCtx, Engine, RecordHits};
 use crate::identity::{IdentityKey, IdentityMode};
 pub use crate::input::Skipped as SkipEntry;
@@ -678,6 +678,8 @@ struct Worker<'a> {
     rec: RecordHits,
     json: json::Walker,
     keys: HashMap<String, (ColumnCtx, ValueMemo)>,
+    /// Budget given to the memos of `keys` so far.
+    key_memo_bytes: usize,
     /// The columns the memos were learnt under: a file with other columns
     /// starts afresh, one with the same header keeps them.
     memo_cols: Vec<ColumnCtx>,
@@ -702,6 +704,7 @@ struct Sink<'w, 'a> {
     rec: &'w mut RecordHits,
     tally: &'w mut Tally,
     keys: &'w mut HashMap<String, (ColumnCtx, ValueMemo)>,
+    key_memo_bytes: &'w mut usize,
     offset: u64,
     oversize: Option<(u64, usize)>,
     oversize_count: u64,
@@ -734,7 +737,12 @@ impl RecordSink for Sink<'_, '_> {
                 let mut c = self.eng.column_ctx(path);
                 c.person_key = self.opts.person_key.as_deref() == Some(path);
                 c.device_key = self.opts.device_key.as_deref() == Some(path);
-                let m = ValueMemo::for_column(&c);
+                // Key paths share the other half, first come first served.
+                let share = (memo::WORKER_BUDGET / 2)
+                    .saturating_sub(*self.key_memo_bytes)
+                    .min(memo::KEY_SHARE);
+                *self.key_memo_bytes += share;
+                let m = ValueMemo::for_column(&c, share);
                 self.keys.entry(path.to_string()).or_insert((c, m))
             }
         };
@@ -774,6 +782,7 @@ impl<'a> Worker<'a> {
             rec: RecordHits::default(),
             json: json::Walker::new(),
             keys: HashMap::new(),
+            key_memo_bytes: 0,
             memo_cols: Vec::new(),
             memos: Vec::new(),
             skipped: Vec::new(),
@@ -866,7 +875,12 @@ impl<'a> Worker<'a> {
         }
         if self.memo_cols.as_slice() != cols {
             self.memo_cols = cols.to_vec();
-            self.memos = cols.iter().map(ValueMemo::for_column).collect();
+            // Columns share half the worker's memo budget equally.
+            let share = memo::WORKER_BUDGET / 2 / cols.len().max(1);
+            self.memos = cols
+                .iter()
+                .map(|c| ValueMemo::for_column(c, share))
+                .collect();
         }
         let mut sink = Sink {
             eng: self.eng,
@@ -878,6 +892,7 @@ impl<'a> Worker<'a> {
             rec: &mut self.rec,
             tally: &mut self.tally,
             keys: &mut self.keys,
+            key_memo_bytes: &mut self.key_memo_bytes,
             offset: 0,
             oversize: None,
             oversize_count: 0,

@@ -26,6 +26,14 @@ const MAX_KEY: usize = 64;
 /// Bounds per column: entries and bytes (keys plus replayed detections).
 const MAX_ENTRIES: usize = 1 << 12;
 const MAX_BYTES: usize = 1 << 17;
+/// Bound on all of one worker's memos together, so a table with thousands
+/// of columns (or JSON with thousands of key paths) shares it instead of
+/// multiplying it.
+pub const WORKER_BUDGET: usize = 16 << 20;
+/// The most one JSON key path's memo may take of its half of the budget.
+pub const KEY_SHARE: usize = 1 << 16;
+/// A table entry and its share of the hash table's control bytes.
+const ENTRY_COST: usize = std::mem::size_of::<Entry>() + 2;
 /// The hit rate is judged over windows of this many lookups.
 const WINDOW: u32 = 1024;
 
@@ -45,6 +53,8 @@ pub struct ValueMemo {
     window_lookups: u32,
     window_hits: u32,
     off: bool,
+    /// This memo's share of the worker's budget, in bytes.
+    cap: usize,
 }
 
 impl Default for ValueMemo {
@@ -56,6 +66,7 @@ impl Default for ValueMemo {
             window_lookups: 0,
             window_hits: 0,
             off: false,
+            cap: MAX_BYTES,
         }
     }
 }
@@ -65,14 +76,25 @@ const US: u8 = 1;
 const FOREIGN: u8 = 2;
 
 impl ValueMemo {
-    /// A memo for a column whose values can be memoised at all: a person or
+    /// A memo for a column whose values can be memoised at all (a person or
     /// device key is kept per record, an 'omic column counts features per
-    /// record, and a latitude or longitude waits for its pair.
-    pub fn for_column(col: &ColumnCtx) -> ValueMemo {
+    /// record, and a latitude or longitude waits for its pair), holding at
+    /// most `share` bytes of keys, detections and table.
+    pub fn for_column(col: &ColumnCtx, share: usize) -> ValueMemo {
         ValueMemo {
-            off: col.person_key || col.device_key || col.omic.is_some() || col.geo != GeoRole::None,
+            off: col.person_key
+                || col.device_key
+                || col.omic.is_some()
+                || col.geo != GeoRole::None
+                || share < 64 * ENTRY_COST,
+            cap: share.min(MAX_BYTES),
             ..ValueMemo::default()
         }
+    }
+
+    fn full(&self) -> bool {
+        self.table.len() >= MAX_ENTRIES
+            || self.bytes.len() + self.table.len() * ENTRY_COST >= self.cap
     }
 
     /// Scans `v` under `col` into `rec`, exactly as `Engine::scan_value`.
@@ -127,7 +149,7 @@ impl ValueMemo {
         let flags = (rec.us_evidence as u8 * US) | (rec.foreign_evidence as u8 * FOREIGN);
         rec.us_evidence |= us0;
         rec.foreign_evidence |= foreign0;
-        if !pure || self.table.len() >= MAX_ENTRIES || self.bytes.len() >= MAX_BYTES {
+        if !pure || self.full() {
             return;
         }
         let start = self.bytes.len();
@@ -160,7 +182,7 @@ impl ValueMemo {
     /// Ends a window: a column whose values stopped repeating (its memo full,
     /// or almost no repeats at all) scans directly from now on.
     fn judge(&mut self) {
-        let full = self.table.len() >= MAX_ENTRIES || self.bytes.len() >= MAX_BYTES;
+        let full = self.full();
         let rate = self.window_hits as f64 / self.window_lookups as f64;
         if rate < 0.05 || (full && rate < 0.5) {
             self.off = true;
@@ -267,7 +289,7 @@ mod tests {
         ) {
             let eng = Engine::builtin();
             let cols: Vec<ColumnCtx> = COLUMNS.iter().map(|c| eng.column_ctx(c)).collect();
-            let mut memos: Vec<ValueMemo> = cols.iter().map(ValueMemo::for_column).collect();
+            let mut memos: Vec<ValueMemo> = cols.iter().map(|c| ValueMemo::for_column(c, MAX_BYTES)).collect();
             let (mut direct, mut memo) = (RecordHits::default(), RecordHits::default());
             for (k, rec_vals) in picks.chunks(split).enumerate() {
                 direct.clear();
@@ -289,7 +311,7 @@ mod tests {
     fn repeated_values_replay_and_unique_values_turn_the_memo_off() {
         let eng = Engine::builtin();
         let col = eng.column_ctx("first_name");
-        let mut m = ValueMemo::for_column(&col);
+        let mut m = ValueMemo::for_column(&col, MAX_BYTES);
         let mut rec = RecordHits::default();
         for i in 0..WINDOW {
             rec.clear();
@@ -304,7 +326,7 @@ mod tests {
         assert_eq!(m.table.len(), 2);
 
         let col = eng.column_ctx("ssn");
-        let mut m = ValueMemo::for_column(&col);
+        let mut m = ValueMemo::for_column(&col, MAX_BYTES);
         for i in 0..WINDOW {
             rec.clear();
             let v = format!("{:03}-{:02}-{:04}", 100 + i % 600, 10 + i % 80, 1000 + i);
@@ -318,8 +340,29 @@ mod tests {
         let eng = Engine::builtin();
         let mut key = eng.column_ctx("person_id");
         key.person_key = true;
-        assert!(ValueMemo::for_column(&key).off);
-        assert!(ValueMemo::for_column(&eng.column_ctx("latitude")).off);
-        assert!(!ValueMemo::for_column(&eng.column_ctx("city")).off);
+        assert!(ValueMemo::for_column(&key, MAX_BYTES).off);
+        assert!(ValueMemo::for_column(&eng.column_ctx("latitude"), MAX_BYTES).off);
+        assert!(!ValueMemo::for_column(&eng.column_ctx("city"), MAX_BYTES).off);
+        // A column of a very wide table gets too small a share to be worth
+        // a memo.
+        assert!(ValueMemo::for_column(&eng.column_ctx("city"), WORKER_BUDGET / 100_000).off);
+    }
+
+    #[test]
+    fn a_memo_stays_within_its_share() {
+        let eng = Engine::builtin();
+        let col = eng.column_ctx("first_name");
+        let share = 8 << 10;
+        let mut m = ValueMemo::for_column(&col, share);
+        let mut rec = RecordHits::default();
+        for i in 0..20_000 {
+            rec.clear();
+            // Few enough distinct names that the memo stays on, more than
+            // its share holds.
+            let v = format!("Name{:04}", i % 300);
+            m.scan(&eng, &col, v.as_bytes(), &mut rec);
+            assert!(m.bytes.len() + m.table.len() * ENTRY_COST <= share + 64 + ENTRY_COST);
+        }
+        assert!(!m.off);
     }
 }
