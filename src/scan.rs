@@ -262,6 +262,8 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
             .into_iter()
             .reduce(Worker::merge)
             .unwrap_or_else(|| Worker::new(eng, &cfg, opts));
+        let mut worker = worker;
+        worker.tally.settle();
         let mut notes = worker.notes;
         skipped.extend(worker.skipped);
         skipped.sort();

@@ -694,6 +694,7 @@ fn count_rows(
         }
         finish_record(e, &cfg, &mut r, b"test", i as u64, &mut t);
     }
+    t.settle();
     crate::category::Category::ALL
         .iter()
         .map(|&c| (c, t.count(c).0))
