@@ -462,28 +462,9 @@ fn token_at(
     try_word(cx, i, wend, rec)
 }
 
-/// Bytes an e-mail candidate extends over: its local part (`L`) and its
-/// domain (`D`), one table load per byte of every address.
-const MAIL_L: u8 = 1;
-const MAIL_D: u8 = 2;
-static MAIL_SPAN: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
-            t[i] = MAIL_L | MAIL_D;
-        } else if b == b'_' || b == b'%' || b == b'+' {
-            t[i] = MAIL_L;
-        }
-        i += 1;
-    }
-    t
-};
-
 fn email_at(v: &[u8], at: usize) -> Option<(usize, usize)> {
-    let local = |b: u8| MAIL_SPAN[b as usize] & MAIL_L != 0;
-    let domain = |b: u8| MAIL_SPAN[b as usize] & MAIL_D != 0;
+    let local = |b: u8| val::MAIL_CLASS[b as usize] & val::MAIL_LOCAL_SPAN != 0;
+    let domain = |b: u8| val::MAIL_CLASS[b as usize] & val::MAIL_DOMAIN_SPAN != 0;
     let mut s = at;
     while s > 0 && local(v[s - 1]) && at - s < 64 {
         s -= 1;
@@ -1814,21 +1795,4 @@ pub(super) fn parse_date_general(v: &[u8]) -> Option<(u32, u32, u32)> {
         return None;
     };
     date_ok(y, m, d).then_some((y, m, d))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The e-mail span table holds exactly the bytes the address grammar
-    /// allows on each side of the `@`.
-    #[test]
-    fn mail_span_table_is_the_grammar() {
-        for b in 0..=255u8 {
-            let local = is_alnum(b) || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
-            let domain = is_alnum(b) || matches!(b, b'.' | b'-');
-            assert_eq!(MAIL_SPAN[b as usize] & MAIL_L != 0, local, "{b}");
-            assert_eq!(MAIL_SPAN[b as usize] & MAIL_D != 0, domain, "{b}");
-        }
-    }
 }

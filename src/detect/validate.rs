@@ -552,17 +552,21 @@ pub fn nanp_valid(digits10: &[u8]) -> bool {
 const ATEXT: u8 = 1;
 /// A DNS hostname label byte: letter, digit or hyphen.
 const LDH: u8 = 2;
+/// Bytes the lexer extends an e-mail candidate over, left of the `@` and
+/// right of it.
+pub(crate) const MAIL_LOCAL_SPAN: u8 = 4;
+pub(crate) const MAIL_DOMAIN_SPAN: u8 = 8;
 
 /// Byte classes of mailbox syntax: every e-mail candidate's bytes are looked
 /// up here once (a search of the 19 atext symbols per byte cost more than
 /// the rest of the check).
-static MAIL_CLASS: [u8; 256] = {
+pub(crate) static MAIL_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
         if b.is_ascii_alphanumeric() {
-            t[i] = ATEXT | LDH;
+            t[i] = ATEXT | LDH | MAIL_LOCAL_SPAN | MAIL_DOMAIN_SPAN;
         }
         i += 1;
     }
@@ -572,7 +576,11 @@ static MAIL_CLASS: [u8; 256] = {
         t[sym[k] as usize] |= ATEXT;
         k += 1;
     }
-    t[b'-' as usize] |= LDH;
+    t[b'-' as usize] |= LDH | MAIL_LOCAL_SPAN | MAIL_DOMAIN_SPAN;
+    t[b'.' as usize] |= MAIL_LOCAL_SPAN | MAIL_DOMAIN_SPAN;
+    t[b'_' as usize] |= MAIL_LOCAL_SPAN;
+    t[b'%' as usize] |= MAIL_LOCAL_SPAN;
+    t[b'+' as usize] |= MAIL_LOCAL_SPAN;
     t
 };
 
@@ -1272,15 +1280,23 @@ mod tests {
             && l[l.len() - 1] != b'-'
     }
 
-    /// The mailbox byte table holds exactly RFC 5322 atext and the DNS
-    /// label bytes.
+    /// The mailbox byte table holds exactly RFC 5322 atext, the DNS label
+    /// bytes, and the bytes the lexer spans an address over.
     #[test]
     fn mail_class_table_is_the_grammar() {
         for b in 0..=255u8 {
             let atext = b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b);
             let ldh = b.is_ascii_alphanumeric() || b == b'-';
+            let local = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+            let domain = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
             assert_eq!(MAIL_CLASS[b as usize] & ATEXT != 0, atext, "{b}");
             assert_eq!(MAIL_CLASS[b as usize] & LDH != 0, ldh, "{b}");
+            assert_eq!(MAIL_CLASS[b as usize] & MAIL_LOCAL_SPAN != 0, local, "{b}");
+            assert_eq!(
+                MAIL_CLASS[b as usize] & MAIL_DOMAIN_SPAN != 0,
+                domain,
+                "{b}"
+            );
         }
     }
 
