@@ -256,13 +256,12 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
                 });
             }
         });
-        let worker = done
+        let mut worker = done
             .into_inner()
             .unwrap()
             .into_iter()
             .reduce(Worker::merge)
             .unwrap_or_else(|| Worker::new(eng, &cfg, opts));
-        let mut worker = worker;
         worker.tally.settle();
         let mut notes = worker.notes;
         skipped.extend(worker.skipped);
