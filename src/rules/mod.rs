@@ -157,10 +157,11 @@ pub struct Evaluation {
 }
 
 pub fn evaluate(t: &Tally, th: &Thresholds, mode: CombinedMode, complete: bool) -> Evaluation {
+    let counts = t.counts();
     let categories: Vec<CategoryResult> = Category::ALL
         .iter()
         .map(|&c| {
-            let (count, exact) = t.count(c);
+            let (count, exact) = counts[c.index()];
             let threshold = th.get(c).more_than;
             CategoryResult {
                 category: c,
