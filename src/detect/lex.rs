@@ -462,27 +462,31 @@ fn token_at(
     try_word(cx, i, wend, rec)
 }
 
-fn email_at(v: &[u8], at: usize) -> Option<(usize, usize)> {
+pub(super) fn email_at(v: &[u8], at: usize) -> Option<(usize, usize)> {
     let local = |b: u8| val::MAIL_CLASS[b as usize] & val::MAIL_LOCAL_SPAN != 0;
     let domain = |b: u8| val::MAIL_CLASS[b as usize] & val::MAIL_DOMAIN_SPAN != 0;
-    let mut s = at;
-    while s > 0 && local(v[s - 1]) && at - s < 64 {
-        s -= 1;
-    }
+    // At most 64 bytes left of the `@` and 255 right of it.
+    let lo = at.saturating_sub(64);
+    let mut s = v[lo..at]
+        .iter()
+        .rposition(|&b| !local(b))
+        .map_or(lo, |k| lo + k + 1);
     while s < at && v[s] == b'.' {
         s += 1;
     }
-    let mut e = at + 1;
-    while e < v.len() && domain(v[e]) && e - at < 256 {
-        e += 1;
-    }
+    let hi = v.len().min(at + 256);
+    let mut e = v[at + 1..hi]
+        .iter()
+        .position(|&b| !domain(b))
+        .map_or(hi, |k| at + 1 + k);
     while e > at + 1 && matches!(v[e - 1], b'.' | b'-') {
         e -= 1;
     }
     if s == at || e <= at + 1 {
         return None;
     }
-    val::email_valid(&v[s..e]).then_some((s, e))
+    // Neither span holds an `@`, so this one is the address's first.
+    val::mailbox_valid(&v[s..at], &v[at + 1..e]).then_some((s, e))
 }
 
 fn lower_into<'b>(v: &[u8], buf: &'b mut [u8; 256]) -> &'b [u8] {

@@ -976,7 +976,44 @@ fn value_digest_of_every_tail_length() {
     }
 }
 
+/// The e-mail span search as it was before it used slice searches and
+/// skipped finding the `@` again.
+fn email_at_reference(v: &[u8], at: usize) -> Option<(usize, usize)> {
+    let local = |b: u8| validate::MAIL_CLASS[b as usize] & validate::MAIL_LOCAL_SPAN != 0;
+    let domain = |b: u8| validate::MAIL_CLASS[b as usize] & validate::MAIL_DOMAIN_SPAN != 0;
+    let mut s = at;
+    while s > 0 && local(v[s - 1]) && at - s < 64 {
+        s -= 1;
+    }
+    while s < at && v[s] == b'.' {
+        s += 1;
+    }
+    let mut e = at + 1;
+    while e < v.len() && domain(v[e]) && e - at < 256 {
+        e += 1;
+    }
+    while e > at + 1 && matches!(v[e - 1], b'.' | b'-') {
+        e -= 1;
+    }
+    if s == at || e <= at + 1 {
+        return None;
+    }
+    validate::email_valid(&v[s..e]).then_some((s, e))
+}
+
 proptest::proptest! {
+    /// Every `@` of a value gives the span the reference search gives, for
+    /// mailbox-like text and for runs past the 64 and 255 byte limits.
+    #[test]
+    fn email_spans_match_reference(
+        v in "([a-z0-9._%+-]{0,70}@[a-z0-9.-]{0,12}(\\.[a-z]{0,5})?[ ,;]?){1,3}|[ -~]{0,40}|[a-z.]{60,70}@[a-z]{1,3}\\.[a-z]{2,3}|a@[a-z.-]{250,260}",
+    ) {
+        let v = v.as_bytes();
+        for at in memchr::memchr_iter(b'@', v) {
+            proptest::prop_assert_eq!(lex::email_at(v, at), email_at_reference(v, at));
+        }
+    }
+
     /// The overlapping-load tail read gives the zero-padded word.
     #[test]
     fn value_digest_matches_reference(v in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
