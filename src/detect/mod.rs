@@ -20,6 +20,8 @@ pub mod validate;
 use crate::category::IdClass;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 pub use catalog::{Catalog, Detector, IdentityKind, Matcher, ValueShape};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Detector sets are bitmasks so a column's context is two words.
 pub const MAX_DETECTORS: usize = 128;
@@ -251,7 +253,16 @@ pub struct Engine {
     needs_context: DetMask,
     regex_dets: Vec<u8>,
     geo_pair_det: Option<u8>,
+    /// Contexts of the column and key names met so far. Judging a name
+    /// against every detector's context costs a quarter of a million
+    /// instructions; a data lake of small files with one header judged it
+    /// again for each file, and spent most of its time there.
+    ctx_cache: Mutex<HashMap<String, ColumnCtx>>,
 }
+
+/// Names whose contexts are kept: a JSON source with a key per user id
+/// must not grow the cache without end (past this, names are judged anew).
+const CTX_CACHE_MAX: usize = 1 << 16;
 
 /// How far before (and after) a candidate a keyword may stand to give it
 /// context in free text: `SSN: 536-22-1234` and `536221234 (ssn)` both count,
@@ -317,6 +328,7 @@ impl Engine {
             needs_context,
             regex_dets,
             geo_pair_det,
+            ctx_cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -348,6 +360,19 @@ impl Engine {
     /// supports or vetoes, which field recognisers apply, and its geo and
     /// country roles.
     pub fn column_ctx(&self, name: &str) -> ColumnCtx {
+        let cache = || self.ctx_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache().get(name) {
+            return c.clone();
+        }
+        let c = self.judge_name(name);
+        let mut cached = cache();
+        if cached.len() < CTX_CACHE_MAX {
+            cached.insert(name.to_owned(), c.clone());
+        }
+        c
+    }
+
+    fn judge_name(&self, name: &str) -> ColumnCtx {
         let toks = catalog::tokens(name);
         let mut ctx = ColumnCtx::default();
         if toks.is_empty() {

@@ -1047,3 +1047,31 @@ proptest::proptest! {
         proptest::prop_assert_eq!(lex::parse_date(v.as_bytes()), lex::parse_date_general(v.as_bytes()), "{}", v);
     }
 }
+
+/// A cached context is the one judging the name gives, the first time and
+/// every time after.
+#[test]
+fn cached_column_contexts_equal_judged_ones() {
+    let e = eng();
+    let names = [
+        "ssn",
+        "SSN",
+        "customer_ssn",
+        "latitude",
+        "lon",
+        "zip",
+        "person_id",
+        "notes",
+        "user.address.zip",
+        "device.imei",
+        "",
+        "  ",
+        "geneExpression",
+    ];
+    for _ in 0..2 {
+        for n in names {
+            assert_eq!(e.column_ctx(n), e.judge_name(n), "{n:?}");
+        }
+    }
+    assert_ne!(e.column_ctx("ssn"), e.column_ctx("notes"));
+}
