@@ -100,8 +100,8 @@ pub struct ScanArgs {
     /// written: a truncated mapped file would kill the scan).
     #[arg(long)]
     pub no_mmap: bool,
-    /// Bytes per parallel chunk of a large file (results never depend on
-    /// it).
+    /// Bytes per parallel chunk of a mapped file, or per block of a
+    /// stream (results never depend on it).
     #[arg(long, value_name = "BYTES", default_value_t = scan::DEFAULT_CHUNK)]
     pub chunk_size: usize,
     /// Longest field or line scanned; longer ones are reported as skipped.

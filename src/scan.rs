@@ -3,7 +3,9 @@
 //!
 //! Units run on a rayon pool with work stealing, so one 10 GB file keeps
 //! every core busy through its chunks and many small files spread the same
-//! way. Each worker owns its tally and buffers; tallies merge at the end.
+//! way. A stream is read by one worker, which hands its record-aligned
+//! blocks to the workers out of units (`Blocks`). Each worker owns its
+//! tally and buffers; tallies merge at the end.
 
 use crate::category::Category;
 use crate::count::{CountConfig, Tally, UsPolicy, finish_record};
@@ -16,9 +18,10 @@ use crate::records::genomic::{self, GenomicFormat, Species};
 use crate::records::{self, Format, RecordSink, csv, json, text};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 /// Default chunk of a mapped file per work unit: large enough that
@@ -28,8 +31,10 @@ pub const DEFAULT_CHUNK: usize = 4 * 1024 * 1024;
 /// Longest field, line or streamed record scanned; longer ones are reported
 /// as not scanned rather than risking unbounded buffers.
 pub const DEFAULT_MAX_RECORD: usize = 64 * 1024 * 1024;
-/// Stream read size.
-const STREAM_BLOCK: usize = 4 * 1024 * 1024;
+/// Smallest and largest stream block: a stream is read in blocks of
+/// `--chunk-size` (4 MiB by default) cut at record boundaries.
+const MIN_STREAM_BLOCK: usize = 4 * 1024;
+const MAX_STREAM_BLOCK: usize = 256 * 1024 * 1024;
 /// Largest JSON document held whole (a document cannot be chunked).
 const MAX_JSON_DOCUMENT: usize = 1024 * 1024 * 1024;
 
@@ -199,6 +204,118 @@ enum Unit {
     Note(SkipEntry),
 }
 
+/// Record-aligned blocks of a stream, read by the worker that owns the
+/// stream and scanned by whichever worker is free.
+///
+/// A stream (a compressed file, stdin, `--no-mmap`) is one unit: read in
+/// order by one worker, it kept one core busy while the others, out of
+/// units, sat idle. The reader hands each block it cuts to the queue when
+/// there is room and scans it itself when there is not, so it never waits;
+/// idle workers take blocks until every unit is done. The queue holds at
+/// most two blocks per thread, so memory stays a few blocks per stream.
+struct Blocks {
+    state: Mutex<BlockState>,
+    ready: Condvar,
+    cap: usize,
+}
+
+struct BlockState {
+    queue: VecDeque<Block>,
+    /// Units not yet finished: while any is, it may still offer blocks.
+    unfinished: usize,
+    /// Buffers of scanned blocks, for the readers' next blocks.
+    spare: Vec<Vec<u8>>,
+}
+
+struct UnitDone<'a>(&'a Blocks);
+
+impl Drop for UnitDone<'_> {
+    fn drop(&mut self) {
+        self.0.unit_done();
+    }
+}
+
+struct Block {
+    job: Arc<Job>,
+    data: Vec<u8>,
+    /// File offset of `data[0]`.
+    base: u64,
+    cols: Arc<Vec<ColumnCtx>>,
+}
+
+impl Blocks {
+    fn new(units: usize, threads: usize) -> Blocks {
+        Blocks {
+            state: Mutex::new(BlockState {
+                queue: VecDeque::new(),
+                unfinished: units,
+                spare: Vec::new(),
+            }),
+            ready: Condvar::new(),
+            // One thread has nobody to hand a block to.
+            cap: if threads > 1 { 2 * threads } else { 0 },
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BlockState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues a block, or gives it back when the queue is full.
+    fn offer(&self, b: Block) -> Option<Block> {
+        let mut st = self.lock();
+        if st.queue.len() >= self.cap {
+            return Some(b);
+        }
+        st.queue.push_back(b);
+        drop(st);
+        self.ready.notify_one();
+        None
+    }
+
+    /// The next queued block; waits while the queue is empty and a unit is
+    /// still running. `None` once every unit is done and the queue empty.
+    fn take(&self) -> Option<Block> {
+        let mut st = self.lock();
+        loop {
+            if let Some(b) = st.queue.pop_front() {
+                return Some(b);
+            }
+            if st.unfinished == 0 {
+                return None;
+            }
+            st = self.ready.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn unit_done(&self) {
+        let mut st = self.lock();
+        st.unfinished -= 1;
+        let last = st.unfinished == 0;
+        drop(st);
+        if last {
+            self.ready.notify_all();
+        }
+    }
+
+    fn recycle(&self, mut buf: Vec<u8>) {
+        let mut st = self.lock();
+        // (A reader alone, or with helpers: one buffer per queued block,
+        // one being filled, one being scanned.)
+        if st.spare.len() < self.cap + 2 {
+            buf.clear();
+            st.spare.push(buf);
+        }
+    }
+
+    /// An empty buffer with room for `n` bytes, reused when one is spare.
+    fn buffer(&self, n: usize) -> Vec<u8> {
+        let mut b = self.lock().spare.pop().unwrap_or_default();
+        b.reserve(n);
+        b
+    }
+}
+
 pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
     let threads = opts
         .threads
@@ -243,6 +360,7 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
         // merge at the end (a fold would make one per split).
         let next = std::sync::atomic::AtomicUsize::new(0);
         let done: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+        let blocks = Blocks::new(units.len(), threads);
         rayon::scope(|sc| {
             for _ in 0..threads {
                 sc.spawn(|_| {
@@ -250,7 +368,14 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(u) = units.get(i) else { break };
-                        w.run(u);
+                        // Counted done even if the unit panics, so the
+                        // others do not wait for its blocks for ever.
+                        let _done = UnitDone(&blocks);
+                        w.run(u, &blocks);
+                    }
+                    // Out of units: help with the streams still being read.
+                    while let Some(b) = blocks.take() {
+                        w.block(b, &blocks);
                     }
                     done.lock().unwrap().push(w);
                 });
@@ -804,7 +929,7 @@ impl<'a> Worker<'a> {
         self
     }
 
-    fn run(&mut self, u: &Unit) {
+    fn run(&mut self, u: &Unit, blocks: &Blocks) {
         match u {
             &Unit::Chunk {
                 ref job,
@@ -825,7 +950,7 @@ impl<'a> Worker<'a> {
                 compression,
             } => {
                 let r = reader.lock().unwrap().take().expect("stream taken once");
-                self.stream(job, head.clone(), r, *compression);
+                self.stream(job, head.clone(), r, *compression, blocks);
             }
             Unit::Genomic {
                 job,
@@ -943,16 +1068,27 @@ impl<'a> Worker<'a> {
         }
     }
 
+    /// Scans a block a stream's reader handed off.
+    fn block(&mut self, b: Block, blocks: &Blocks) {
+        self.chunk(&b.job, &b.data, 0, b.data.len(), b.base, &b.cols);
+        blocks.recycle(b.data);
+    }
+
     fn stream(
         &mut self,
-        job: &Job,
+        job: &Arc<Job>,
         head: Vec<u8>,
         mut r: Box<dyn Read + Send>,
         c: input::Compression,
+        blocks: &Blocks,
     ) {
         let mut buf = head;
         let mut base: u64 = 0;
-        let mut cols: Option<Vec<ColumnCtx>> = None;
+        let mut cols: Option<Arc<Vec<ColumnCtx>>> = None;
+        let block = self
+            .opts
+            .chunk_size
+            .clamp(MIN_STREAM_BLOCK, MAX_STREAM_BLOCK);
         let mut resume = (0usize, false);
         let max = self.opts.max_record;
         if job.format == Format::JsonDocument {
@@ -974,13 +1110,13 @@ impl<'a> Worker<'a> {
         }
         loop {
             let old = buf.len();
-            buf.resize(old + STREAM_BLOCK, 0);
+            buf.resize(old + block, 0);
             let (n, err) = match input::read_up_to(&mut r, &mut buf[old..]) {
                 Ok(n) => (n, None),
                 Err(e) => (0, Some(e)),
             };
             buf.truncate(old + n);
-            let eof = n < STREAM_BLOCK;
+            let eof = n < block;
             if cols.is_none() {
                 let (c, start) = match job.format {
                     Format::Csv {
@@ -992,7 +1128,7 @@ impl<'a> Worker<'a> {
                     }
                     _ => (Vec::new(), 0),
                 };
-                cols = Some(c);
+                cols = Some(Arc::new(c));
                 // Skip the header bytes as a pseudo-record.
                 buf.drain(..start);
                 base += start as u64;
@@ -1011,10 +1147,24 @@ impl<'a> Worker<'a> {
                 }
             };
             if b > 0 {
-                let cols_ref = cols.as_deref().unwrap_or(&[]);
-                self.chunk(job, &buf, 0, b, base, cols_ref);
+                let cols = cols.clone().unwrap_or_default();
+                // The records of `buf[..b]` go to the queue (the rest, a
+                // partial record, starts the next block) or, when it is
+                // full, are scanned here.
+                let mut next = blocks.buffer(block + buf.len() - b);
+                next.extend_from_slice(&buf[b..]);
+                buf.truncate(b);
+                let data = std::mem::replace(&mut buf, next);
+                let handed = Block {
+                    job: job.clone(),
+                    data,
+                    base,
+                    cols,
+                };
+                if let Some(mine) = blocks.offer(handed) {
+                    self.block(mine, blocks);
+                }
                 self.bytes += b as u64;
-                buf.drain(..b);
                 base += b as u64;
                 resume.0 = resume.0.saturating_sub(b);
             }
