@@ -1111,10 +1111,7 @@ impl<'a> Worker<'a> {
         loop {
             let old = buf.len();
             buf.resize(old + block, 0);
-            let (n, err) = match input::read_up_to(&mut r, &mut buf[old..]) {
-                Ok(n) => (n, None),
-                Err(e) => (0, Some(e)),
-            };
+            let (n, err) = input::read_until_error(&mut r, &mut buf[old..]);
             buf.truncate(old + n);
             let eof = n < block;
             if cols.is_none() {

@@ -220,16 +220,29 @@ pub fn open(input: &InputRef, no_mmap: bool) -> Result<Opened, String> {
 
 /// Reads until `buf` is full or the input ends.
 pub fn read_up_to<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
+    match read_until_error(r, buf) {
+        (_, Some(e)) => Err(e),
+        (n, None) => Ok(n),
+    }
+}
+
+/// As [`read_up_to`], keeping what was read before an error: the records
+/// of a truncated stream before the damage are scanned, however large the
+/// read that met it.
+pub fn read_until_error<R: Read + ?Sized>(
+    r: &mut R,
+    buf: &mut [u8],
+) -> (usize, Option<std::io::Error>) {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            Err(e) => return (n, Some(e)),
         }
     }
-    Ok(n)
+    (n, None)
 }
 
 /// A reason for a stream error, naming truncated compressed data plainly.
