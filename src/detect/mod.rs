@@ -21,7 +21,7 @@ use crate::category::IdClass;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 pub use catalog::{Catalog, Detector, IdentityKind, Matcher, ValueShape};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Detector sets are bitmasks so a column's context is two words.
 pub const MAX_DETECTORS: usize = 128;
@@ -246,8 +246,11 @@ pub struct Engine {
     /// so an array, not a hash map.
     by_matcher: Vec<Vec<u8>>,
     /// Case-insensitive keywords of every detector's context, for windows in
-    /// free text.
-    keywords: Option<AhoCorasick>,
+    /// free text. Built on first use: the automaton is most of the engine's
+    /// start-up (about 5 ms), and a scan of structured values may never
+    /// need it.
+    keywords: OnceLock<Option<AhoCorasick>>,
+    keyword_words: Vec<String>,
     keyword_mask: Vec<DetMask>,
     /// Detectors that accept a value only with context.
     needs_context: DetMask,
@@ -303,33 +306,38 @@ impl Engine {
                 }
             }
         }
-        // Keywords match in text with any separator between their words:
-        // "social security", "social-security", "social_security",
-        // "socialsecurity", and "driver's license" for [driver, s, license].
-        let patterns: Vec<String> = kw_words.clone();
-        let keywords = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&patterns)
-                    .expect("keyword automaton"),
-            )
-        };
+
         let geo_pair_det = by_matcher[Matcher::GeoPair as usize].first().copied();
         Engine {
             catalog,
             by_matcher,
-            keywords,
+            keywords: OnceLock::new(),
+            keyword_words: kw_words,
             keyword_mask,
             needs_context,
             regex_dets,
             geo_pair_det,
             ctx_cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Keywords match in text with any separator between their words:
+    /// "social security", "social-security", "social_security",
+    /// "socialsecurity", and "driver's license" for [driver, s, license]
+    /// (the forms are in `keyword_words`).
+    fn keyword_automaton(&self) -> Option<&AhoCorasick> {
+        self.keywords
+            .get_or_init(|| {
+                (!self.keyword_words.is_empty()).then(|| {
+                    AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::Standard)
+                        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                        .build(&self.keyword_words)
+                        .expect("keyword automaton")
+                })
+            })
+            .as_ref()
     }
 
     pub fn builtin() -> Engine {
@@ -491,12 +499,14 @@ impl Engine {
     /// Keyword hits in a free-text value: (start, end, detectors).
     pub(crate) fn keyword_hits(&self, v: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
         out.clear();
-        let Some(ac) = &self.keywords else { return };
         // Keywords are words: a value without letters (most structured
         // values) holds none, and needs no automaton pass.
         if !v.iter().any(|b| b.is_ascii_alphabetic()) {
             return;
         }
+        let Some(ac) = self.keyword_automaton() else {
+            return;
+        };
         for m in ac.find_overlapping_iter(v) {
             let (s, e) = (m.start(), m.end());
             let before_ok = s == 0 || !v[s - 1].is_ascii_alphanumeric();
