@@ -232,11 +232,76 @@ const COUNTRY_WORDS: &[&str] = &["country", "citizenship"];
 const STATE_WORDS: &[&str] = &["state", "state_code", "province"];
 const ZIP_WORDS: &[&str] = &["zip", "zipcode", "zip_code", "postal_code", "postcode"];
 
-fn name_has(toks: &[String], words: &[&str]) -> bool {
-    words.iter().any(|w| {
-        let wt = catalog::tokens(w);
-        catalog::tokens_contain(toks, &wt)
-    })
+/// A word list, tokenised once.
+struct Words(Vec<Vec<String>>);
+
+impl Words {
+    fn of(words: &[&str]) -> Words {
+        Words(words.iter().map(|w| catalog::tokens(w)).collect())
+    }
+}
+
+/// The role word lists, tokenised once (every name is judged against all).
+struct RoleWords {
+    lat: Words,
+    lon: Words,
+    pair_latlon: Words,
+    pair_lonlat: Words,
+    country: Words,
+    state: Words,
+    zip: Words,
+}
+
+static ROLE_WORDS: std::sync::LazyLock<RoleWords> = std::sync::LazyLock::new(|| RoleWords {
+    lat: Words::of(LAT_WORDS),
+    lon: Words::of(LON_WORDS),
+    pair_latlon: Words::of(PAIR_LATLON_WORDS),
+    pair_lonlat: Words::of(PAIR_LONLAT_WORDS),
+    country: Words::of(COUNTRY_WORDS),
+    state: Words::of(STATE_WORDS),
+    zip: Words::of(ZIP_WORDS),
+});
+
+fn name_has(toks: &[String], words: &Words) -> bool {
+    words.0.iter().any(|w| catalog::tokens_contain(toks, w))
+}
+
+/// Which detector phrases (context or veto) a name token can start: a
+/// phrase matches a name only if the name has the phrase's first token or
+/// its words glued, so only those phrases are checked. Judging a name
+/// against every phrase of every detector cost a quarter of a million
+/// instructions; JSON keyed by user id meets a new name per record.
+#[derive(Default)]
+struct NameIndex(HashMap<String, Vec<PhraseRef>>);
+
+#[derive(Clone, Copy)]
+struct PhraseRef {
+    det: u8,
+    veto: bool,
+    phrase: u16,
+}
+
+impl NameIndex {
+    fn new(catalog: &Catalog) -> NameIndex {
+        let mut ix = NameIndex::default();
+        for (i, d) in catalog.detectors.iter().enumerate() {
+            for (veto, phrases) in [(true, &d.veto), (false, &d.context)] {
+                for (k, p) in phrases.iter().enumerate() {
+                    let Some(first) = p.first() else { continue };
+                    let r = PhraseRef {
+                        det: i as u8,
+                        veto,
+                        phrase: k as u16,
+                    };
+                    ix.0.entry(first.clone()).or_default().push(r);
+                    if p.len() > 1 {
+                        ix.0.entry(p.concat()).or_default().push(r);
+                    }
+                }
+            }
+        }
+        ix
+    }
 }
 
 pub struct Engine {
@@ -261,6 +326,7 @@ pub struct Engine {
     /// instructions; a data lake of small files with one header judged it
     /// again for each file, and spent most of its time there.
     ctx_cache: Mutex<HashMap<String, ColumnCtx>>,
+    names: NameIndex,
 }
 
 /// Names whose contexts are kept: a JSON source with a key per user id
@@ -308,6 +374,7 @@ impl Engine {
         }
 
         let geo_pair_det = by_matcher[Matcher::GeoPair as usize].first().copied();
+        let names = NameIndex::new(&catalog);
         Engine {
             catalog,
             by_matcher,
@@ -318,6 +385,7 @@ impl Engine {
             regex_dets,
             geo_pair_det,
             ctx_cache: Mutex::new(HashMap::new()),
+            names,
         }
     }
 
@@ -390,15 +458,25 @@ impl Engine {
         // qualify it (`user.address.zip`), so judge roles on the last one.
         let last = name.rsplit(['.', '/']).next().unwrap_or(name);
         let last_toks = catalog::tokens(last);
+        let (mut vetoed, mut supported): (DetMask, DetMask) = (0, 0);
+        for t in &last_toks {
+            for r in self.names.0.get(t).map_or(&[][..], Vec::as_slice) {
+                let d = self.detector(r.det as usize);
+                let (phrases, mask) = if r.veto {
+                    (&d.veto, &mut vetoed)
+                } else {
+                    (&d.context, &mut supported)
+                };
+                if *mask & bit(r.det as usize) == 0
+                    && catalog::tokens_contain(&last_toks, &phrases[r.phrase as usize])
+                {
+                    *mask |= bit(r.det as usize);
+                }
+            }
+        }
         for (i, d) in self.catalog.detectors.iter().enumerate() {
-            let veto = d
-                .veto
-                .iter()
-                .any(|v| catalog::tokens_contain(&last_toks, v));
-            let pos = d
-                .context
-                .iter()
-                .any(|c| catalog::tokens_contain(&last_toks, c));
+            let veto = vetoed & bit(i) != 0;
+            let pos = supported & bit(i) != 0;
             if veto {
                 ctx.veto |= bit(i);
             } else if pos {
@@ -412,11 +490,12 @@ impl Engine {
             }
         }
         ctx.omic = lex::omic_column(self, name.trim());
-        let lat = name_has(&last_toks, LAT_WORDS);
-        let lon = name_has(&last_toks, LON_WORDS);
-        ctx.geo = if name_has(&last_toks, PAIR_LONLAT_WORDS) {
+        let w = &*ROLE_WORDS;
+        let lat = name_has(&last_toks, &w.lat);
+        let lon = name_has(&last_toks, &w.lon);
+        ctx.geo = if name_has(&last_toks, &w.pair_lonlat) {
             GeoRole::PairLonLat
-        } else if (lat && lon) || name_has(&last_toks, PAIR_LATLON_WORDS) {
+        } else if (lat && lon) || name_has(&last_toks, &w.pair_latlon) {
             GeoRole::PairLatLon
         } else if lat {
             GeoRole::Lat
@@ -425,11 +504,11 @@ impl Engine {
         } else {
             GeoRole::None
         };
-        ctx.us = if name_has(&last_toks, COUNTRY_WORDS) {
+        ctx.us = if name_has(&last_toks, &w.country) {
             UsRole::Country
-        } else if name_has(&last_toks, ZIP_WORDS) {
+        } else if name_has(&last_toks, &w.zip) {
             UsRole::Zip
-        } else if name_has(&last_toks, STATE_WORDS) {
+        } else if name_has(&last_toks, &w.state) {
             UsRole::State
         } else {
             UsRole::None

@@ -1075,3 +1075,74 @@ fn cached_column_contexts_equal_judged_ones() {
     }
     assert_ne!(e.column_ctx("ssn"), e.column_ctx("notes"));
 }
+
+/// Context and veto of a name as judged before the name index: every
+/// phrase of every detector against the name's last segment.
+fn name_masks_reference(e: &Engine, name: &str) -> (DetMask, DetMask, Vec<u8>) {
+    let (mut pos, mut veto, mut fields) = (0, 0, Vec::new());
+    if catalog::tokens(name).is_empty() {
+        return (pos, veto, fields);
+    }
+    let last = name.rsplit(['.', '/']).next().unwrap_or(name);
+    let toks = catalog::tokens(last);
+    for (i, d) in e.catalog.detectors.iter().enumerate() {
+        if d.veto.iter().any(|v| catalog::tokens_contain(&toks, v)) {
+            veto |= bit(i);
+        } else if d.context.iter().any(|c| catalog::tokens_contain(&toks, c)) {
+            pos |= bit(i);
+            if matches!(
+                d.matcher,
+                Matcher::Field | Matcher::Digits | Matcher::Token | Matcher::Geohash
+            ) {
+                fields.push(i as u8);
+            }
+        }
+    }
+    (pos, veto, fields)
+}
+
+/// The name index finds exactly the phrases the full walk finds, for every
+/// phrase of the catalog written the ways columns and keys write them.
+#[test]
+fn name_index_judges_as_the_full_walk() {
+    let e = eng();
+    let mut names: Vec<String> = vec!["".into(), "x".into(), "user.u0001234".into()];
+    for d in &e.catalog.detectors {
+        for p in d.context.iter().chain(&d.veto) {
+            let camel: String = p
+                .iter()
+                .enumerate()
+                .map(|(k, w)| {
+                    if k == 0 {
+                        w.clone()
+                    } else {
+                        w[..1].to_uppercase() + &w[1..]
+                    }
+                })
+                .collect();
+            for n in [
+                p.join("_"),
+                p.join(" "),
+                p.join("-"),
+                p.concat(),
+                camel,
+                format!("customer_{}", p.join("_")),
+                format!("{}_no", p.join("_")),
+                format!("user.{}", p.join("_")),
+                format!("{}.value", p.join("_")),
+                format!("primary {} old", p.join(" ")),
+            ] {
+                names.push(n);
+            }
+        }
+    }
+    assert!(names.len() > 500, "{}", names.len());
+    for n in &names {
+        let c = e.judge_name(n);
+        assert_eq!(
+            (c.pos, c.veto, c.fields.clone()),
+            name_masks_reference(&e, n),
+            "{n:?}"
+        );
+    }
+}
