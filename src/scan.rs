@@ -35,6 +35,8 @@ pub const DEFAULT_MAX_RECORD: usize = 64 * 1024 * 1024;
 /// `--chunk-size` (4 MiB by default) cut at record boundaries.
 const MIN_STREAM_BLOCK: usize = 4 * 1024;
 const MAX_STREAM_BLOCK: usize = 256 * 1024 * 1024;
+/// Key paths a worker keeps with their context and memo.
+const MAX_KEY_PATHS: usize = 4096;
 /// Largest JSON document held whole (a document cannot be chunked).
 const MAX_JSON_DOCUMENT: usize = 1024 * 1024 * 1024;
 
@@ -857,12 +859,23 @@ impl RecordSink for Sink<'_, '_> {
         self.memos[idx].scan(self.eng, ctx, value, self.rec);
     }
     fn keyed(&mut self, path: &str, value: &[u8]) {
+        let judge = |path: &str| {
+            let mut c = self.eng.column_ctx(path);
+            c.person_key = self.opts.person_key.as_deref() == Some(path);
+            c.device_key = self.opts.device_key.as_deref() == Some(path);
+            c
+        };
+        if self.keys.len() >= MAX_KEY_PATHS && !self.keys.contains_key(path) {
+            // JSON keyed by user id has a new path per record: past the
+            // bound its paths are judged as met (the engine's name cache
+            // and index keep that cheap) and hold no memory here.
+            self.eng.scan_value(&judge(path), value, self.rec);
+            return;
+        }
         let (ctx, memo) = match self.keys.get_mut(path) {
             Some(k) => k,
             None => {
-                let mut c = self.eng.column_ctx(path);
-                c.person_key = self.opts.person_key.as_deref() == Some(path);
-                c.device_key = self.opts.device_key.as_deref() == Some(path);
+                let c = judge(path);
                 // Key paths share the other half, first come first served.
                 let share = (memo::WORKER_BUDGET / 2)
                     .saturating_sub(*self.key_memo_bytes)

@@ -69,6 +69,34 @@ fn json_lines_with_a_device_key() {
     assert_eq!(code, 1);
 }
 
+/// JSON keyed by user id: a new key path per record, far more than a
+/// worker keeps (4,096). Every record past that bound is judged and
+/// counted like the first ones; the paths' roles come from their last
+/// segments (`ssn`, `email`, `lat`/`lon`), not from the ids above them.
+#[test]
+fn json_keyed_by_id_counts_every_record() {
+    let d = tmp();
+    let n = 10_000u64;
+    let mut jl = String::new();
+    for i in 0..n {
+        jl += &format!(
+            "{{\"users\":{{\"u{i:07}\":{{\"email\":\"p{i}@example.com\",\"ssn\":\"{}\",\"lat\":{:.5},\"lon\":{:.5}}}}}}}\n",
+            ssn(i),
+            40.0 + (i % 500) as f64 / 1000.0,
+            -74.0 - (i % 500) as f64 / 1000.0,
+        );
+    }
+    let f = write(d.path(), "by_id.jsonl", jl);
+    let (base, _) = scan(&["-j", "1", s(&f)]);
+    assert_eq!(base["scanned"]["records"], n);
+    assert_eq!(base["detectors"]["email_address"]["matches"], n);
+    assert_eq!(base["detectors"]["us_ssn"]["matches"], n);
+    assert_eq!(count(&base, "covered_personal_identifiers"), n);
+    assert_eq!(count(&base, "precise_geolocation"), n);
+    let (two, _) = scan(&["-j", "2", "--chunk-size", "65536", s(&f)]);
+    assert_eq!(stable(two), stable(base));
+}
+
 #[test]
 fn nothing_personal_counts_zero() {
     let d = tmp();
