@@ -391,8 +391,11 @@ impl Engine {
 
     /// Keywords match in text with any separator between their words:
     /// "social security", "social-security", "social_security",
-    /// "socialsecurity", and "driver's license" for [driver, s, license]
-    /// (the forms are in `keyword_words`).
+    /// "socialsecurity", and "driver's license" for [driver, s, license].
+    /// The automaton holds only the spaced and glued forms (`keyword_words`);
+    /// text is searched with `-` and `_` read as spaces. Every separator in
+    /// the automaton made a phrase of k words 4^(k-1) patterns (1,198 in
+    /// all), and every worker waits while the first one builds the DFA.
     fn keyword_automaton(&self) -> Option<&AhoCorasick> {
         self.keywords
             .get_or_init(|| {
@@ -586,10 +589,26 @@ impl Engine {
         let Some(ac) = self.keyword_automaton() else {
             return;
         };
-        for m in ac.find_overlapping_iter(v) {
+        // One byte for one byte, so spans and word boundaries are the
+        // value's own.
+        if memchr::memchr2(b'-', b'_', v).is_none() {
+            return self.keyword_search(ac, v, out);
+        }
+        SPACED.with_borrow_mut(|buf| {
+            buf.clear();
+            buf.extend(
+                v.iter()
+                    .map(|&b| if b == b'-' || b == b'_' { b' ' } else { b }),
+            );
+            self.keyword_search(ac, buf, out);
+        });
+    }
+
+    fn keyword_search(&self, ac: &AhoCorasick, hay: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
+        for m in ac.find_overlapping_iter(hay) {
             let (s, e) = (m.start(), m.end());
-            let before_ok = s == 0 || !v[s - 1].is_ascii_alphanumeric();
-            let after_ok = e == v.len() || !v[e].is_ascii_alphanumeric();
+            let before_ok = s == 0 || !hay[s - 1].is_ascii_alphanumeric();
+            let after_ok = e == hay.len() || !hay[e].is_ascii_alphanumeric();
             if before_ok && after_ok {
                 out.push((s, e, self.keyword_mask[m.pattern().as_usize()]));
             }
@@ -645,13 +664,15 @@ impl Engine {
 }
 
 /// The spellings of a multi-word keyword in free text: its words joined by
-/// a space, `-`, `_` or nothing, and an apostrophe before a lone `s`
-/// (`driver's license`). Long keywords get the space and glued forms only.
+/// a space (which matches `-` and `_` too) or nothing, and an apostrophe
+/// before a lone `s` (`driver's license`). Long keywords get the spaced and
+/// glued forms only.
 fn keyword_forms(words: &[String]) -> Vec<String> {
     if words.len() <= 1 {
         return vec![words.concat()];
     }
-    const SEPS: [&str; 4] = [" ", "-", "_", ""];
+    // `-` and `_` are read as spaces in the text searched.
+    const SEPS: [&str; 2] = [" ", ""];
     if words.len() > 4 {
         return vec![words.join(" "), words.concat()];
     }
@@ -671,6 +692,11 @@ fn keyword_forms(words: &[String]) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+thread_local! {
+    /// A value with `-`/`_` separators, spaced for the keyword automaton.
+    static SPACED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A point's value for de-duplication inside a record: micro-degrees as

@@ -1146,3 +1146,112 @@ fn name_index_judges_as_the_full_walk() {
         );
     }
 }
+
+/// The keyword automaton as it was built before `-` and `_` were read as
+/// spaces: every separator spelled out in the patterns.
+fn keyword_automaton_reference(e: &Engine) -> (AhoCorasick, Vec<DetMask>) {
+    let mut words: Vec<String> = Vec::new();
+    let mut masks: Vec<DetMask> = Vec::new();
+    for (i, d) in e.catalog.detectors.iter().enumerate() {
+        if matches!(d.matcher, Matcher::Field | Matcher::Geohash) {
+            continue;
+        }
+        for c in &d.context {
+            let mut forms: Vec<String> = vec![c[0].clone()];
+            for w in &c[1..] {
+                let mut next = Vec::new();
+                for p in &forms {
+                    for sep in [" ", "-", "_", ""] {
+                        next.push(format!("{p}{sep}{w}"));
+                    }
+                    if w == "s" {
+                        next.push(format!("{p}'s"));
+                    }
+                }
+                forms = next;
+            }
+            assert!(c.len() <= 4, "long phrases were spelled two ways only");
+            for f in forms {
+                match words.iter().position(|x| *x == f) {
+                    Some(p) => masks[p] |= bit(i),
+                    None => {
+                        words.push(f);
+                        masks.push(bit(i));
+                    }
+                }
+            }
+        }
+    }
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&words)
+        .unwrap();
+    (ac, masks)
+}
+
+fn keyword_hits_reference(
+    (ac, masks): &(AhoCorasick, Vec<DetMask>),
+    v: &[u8],
+) -> Vec<(usize, usize, DetMask)> {
+    let mut out = Vec::new();
+    for m in ac.find_overlapping_iter(v) {
+        let (s, t) = (m.start(), m.end());
+        let before_ok = s == 0 || !v[s - 1].is_ascii_alphanumeric();
+        let after_ok = t == v.len() || !v[t].is_ascii_alphanumeric();
+        if before_ok && after_ok {
+            out.push((s, t, masks[m.pattern().as_usize()]));
+        }
+    }
+    out
+}
+
+/// Keyword hits equal the fully spelled-out automaton's for every context
+/// phrase of the catalog, written with every mix of separators and case.
+#[test]
+fn spaced_keywords_match_as_every_separator_spelled_out() {
+    let e = eng();
+    let mut texts: Vec<String> = vec!["".into(), "-_-".into(), "no keyword here".into()];
+    let seps = [" ", "-", "_", "", "'", "  ", "-_", "."];
+    let mut k = 0usize;
+    for d in &e.catalog.detectors {
+        for c in &d.context {
+            for round in 0..6 {
+                let mut t = String::from(["", "x ", "my-", "a_", "(", "9"][round]);
+                for (j, w) in c.iter().enumerate() {
+                    if j > 0 {
+                        t.push_str(seps[(k + j * 3 + round) % seps.len()]);
+                    }
+                    if (k + j).is_multiple_of(3) {
+                        t.push_str(&w.to_uppercase());
+                    } else {
+                        t.push_str(w);
+                    }
+                }
+                t.push_str(["", " no", "-4111", "_x", "s", ": 123"][(k + round) % 6]);
+                texts.push(t);
+                k += 1;
+            }
+        }
+    }
+    assert!(texts.len() > 1000, "{}", texts.len());
+    let reference = keyword_automaton_reference(&e);
+    let mut hits = Vec::new();
+    let mut found = 0;
+    for t in &texts {
+        e.keyword_hits(t.as_bytes(), &mut hits);
+        let mut want = keyword_hits_reference(&reference, t.as_bytes());
+        let mut got = hits.clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{t:?}");
+        found += !got.is_empty() as usize;
+    }
+    // Both sides are exercised: spellings that match, and spellings (an
+    // apostrophe, two spaces, a dot, a digit glued on) that must not.
+    assert!(
+        found > 1000 && texts.len() - found > 1000,
+        "{found} of {}",
+        texts.len()
+    );
+}
