@@ -8,6 +8,7 @@
 #   benches/compare.sh                      # dense people CSV, ~100 MB, 5 rounds
 #   benches/compare.sh --kind events --rows 400000
 #   benches/compare.sh --save               # also write benches/results/DATE-CPU.md
+#                                           # (DATE-CPU-2.md, ... if it exists)
 #
 # Options: --kind people|events|logs|vcf|fastq|clean  --rows N  --persons P
 #          --seed S  --rounds R  --save
@@ -260,6 +261,14 @@ if [ "$SAVE" = 1 ]; then
     NAME=$(date +%Y-%m-%d)-${SHORT:-unknown}
     [ "$KIND" != people ] && NAME=$NAME-$KIND
     mkdir -p benches/results
-    cp "$OUT" "benches/results/$NAME.md"
-    echo "saved benches/results/$NAME.md" >&2
+    # A second run on the same day and machine is kept beside the first
+    # (the VM drifts within the hour: both are data).
+    SAVED=benches/results/$NAME.md
+    K=2
+    while [ -e "$SAVED" ]; do
+        SAVED=benches/results/$NAME-$K.md
+        K=$((K + 1))
+    done
+    cp "$OUT" "$SAVED"
+    echo "saved $SAVED" >&2
 fi
