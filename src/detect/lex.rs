@@ -86,6 +86,7 @@ const C_ALPHA: u8 = 8;
 const C_DEGREE: u8 = 16;
 const C_APOS: u8 = 32;
 const C_QUOTE: u8 = 64;
+const C_DOT: u8 = 128;
 
 /// Byte classes for the one pass over a value that decides which candidate
 /// passes can find anything: one table load and OR per byte.
@@ -105,6 +106,7 @@ static BYTE_CLASS: [u8; 256] = {
                 0xB0 => C_DEGREE,
                 b'\'' => C_APOS,
                 b'"' => C_QUOTE,
+                b'.' => C_DOT,
                 _ => 0,
             }
         };
@@ -307,8 +309,39 @@ impl Sub {
     }
 }
 
+/// ASCII digits in `v`, eight bytes at a time (a byte loop cost more than
+/// the gate it serves saved).
+pub(super) fn count_digits(v: &[u8]) -> usize {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let mut n = 0;
+    let mut words = v.chunks_exact(8);
+    for w in &mut words {
+        // Bytes '0'..='9' become 0..=9; a byte is no digit if that is 10
+        // or more (adding 0x76 carries into its top bit) or it was >= 0x80.
+        let t = u64::from_le_bytes(w.try_into().unwrap()) ^ (0x30 * LANES);
+        let not_digit = (((t & (0x7f * LANES)) + 0x76 * LANES) | t) & (0x80 * LANES);
+        let digit = (!not_digit & (0x80 * LANES)) >> 7;
+        n += (digit.wrapping_mul(LANES) >> 56) as usize;
+    }
+    n + words
+        .remainder()
+        .iter()
+        .filter(|b| b.is_ascii_digit())
+        .count()
+}
+
 /// Walks a value once and records every validated detection in it.
 pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
+    scan_tokens_gated::<true>(eng, col, v, rec)
+}
+
+/// `GATE` off walks every value in full: the tests compare the two.
+pub(super) fn scan_tokens_gated<const GATE: bool>(
+    eng: &Engine,
+    col: &ColumnCtx,
+    v: &[u8],
+    rec: &mut RecordHits,
+) {
     let mut cx = Cx {
         eng,
         col,
@@ -334,6 +367,18 @@ pub(super) fn scan_tokens(eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut Rec
     cx.letters = letters;
     // (14: the shortest letters-only id, a Cisco MAC `debc.fbaf.fdfc`.)
     if !digit && !at && !colon && n < 14 {
+        return;
+    }
+    // Fewer than nine digits and nothing but separators around them (a
+    // date, a ZIP code, an amount, a count): every digit group of it is
+    // refused by `interpret`'s first test, a MAC or UUID needs twelve hex
+    // digits or letters, and e-mail, IPv6, ANSI/NIST, decimals and
+    // degrees need an `@`, `:`, `.` or degree mark.
+    if GATE
+        && flags & (C_AT | C_COLON | C_ALPHA | C_DEGREE | C_DOT) == 0
+        && !(apos && quote)
+        && count_digits(v) < 9
+    {
         return;
     }
     // Scratch lists live in the record so a value allocates nothing once

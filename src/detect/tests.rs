@@ -1048,6 +1048,105 @@ proptest::proptest! {
     }
 }
 
+/// What scanning one value left in a record, values included.
+fn hits_of(r: &RecordHits) -> String {
+    let hits: Vec<(u8, &[u8])> = r.hits.iter().map(|h| (h.det, r.value(h))).collect();
+    format!(
+        "{hits:?} {:x} {:?} {:?} {:?} {} {} {}",
+        r.matched, r.lats, r.lons, r.points, r.us_evidence, r.foreign_evidence, r.stateful
+    )
+}
+
+/// Columns whose contexts change what digits mean.
+const GATE_COLUMNS: [&str; 12] = [
+    "",
+    "ssn",
+    "phone",
+    "dob",
+    "zip",
+    "card_number",
+    "imei",
+    "mac",
+    "notes",
+    "account number",
+    "latitude",
+    "routing",
+];
+
+/// Nine digits and separators are the shortest identifiers the gate must
+/// let through; eight are refused whatever the column says.
+#[test]
+fn short_number_gate_boundary() {
+    let e = eng();
+    for (col, v, found) in [
+        ("", "536-22-1234", true),
+        ("ssn", "536221234", true),
+        ("ssn", "536 22 1234", true),
+        ("routing", "021000021", true),
+        ("", "912-78-1234", false),
+        ("ssn", "53622123", false),
+        ("dob", "1977-04-26", false),
+        ("zip", "55440", false),
+        ("", "(212) 555", false),
+    ] {
+        let c = if col.is_empty() {
+            ColumnCtx::text()
+        } else {
+            e.column_ctx(col)
+        };
+        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+        lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
+        lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
+        assert_eq!(hits_of(&gated), hits_of(&full), "{col} {v}");
+        assert_eq!(!gated.hits.is_empty(), found, "{col} {v}");
+    }
+}
+
+/// Bytes of digits, separators and marks (with a few letters and UTF-8
+/// bytes), and shapes that are (or are one digit short of) an identifier.
+fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::strategy::Strategy;
+    let bytes = proptest::collection::vec(
+        proptest::sample::select(b"0123456789014789-/()+,;#$%'\".:@xNe \t\xC2\xB0\xE2".to_vec()),
+        0..24,
+    );
+    let shapes = proptest::string::string_regex(concat!(
+        "[1-8][0-9]{2}[- ]?[0-9]{2}[- ]?[0-9]{3,4}|[0-9]{8,10}",
+        "|\\(?[2-9][0-9]{2}\\)? ?[2-9][0-9]{2}[-. ][0-9]{3,4}|[0-9]{1,3}(\\.[0-9]{1,3}){3}",
+        "|-?[0-9]{1,2}\\.[0-9]{4,6},? ?-?[0-9]{1,3}\\.[0-9]{4,6}|4[0-9]{3}([ -]?[0-9]{4}){3}",
+        "|[0-9]{2}[/-][0-9]{2}[/-][0-9]{4}",
+        "|[0-9]{1,2}°[0-9]{1,2}'[0-9]{1,2}\"[NS] [0-9]{1,3}°[0-9]{1,2}'[0-9]{1,2}\"[EW]",
+        "|[0-9]{1,2} [0-9]{1,2}'[0-9]{1,2}\" [0-9]{1,3} [0-9]{1,2}'[0-9]{1,2}\""
+    ))
+    .unwrap()
+    .prop_map(String::into_bytes);
+    proptest::prop_oneof![bytes, shapes]
+}
+
+proptest::proptest! {
+    /// Eight bytes at a time count what a byte loop counts.
+    #[test]
+    fn count_digits_matches_byte_loop(v in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+        proptest::prop_assert_eq!(lex::count_digits(&v), v.iter().filter(|b| b.is_ascii_digit()).count());
+    }
+
+    /// The gate for short numbers changes nothing: every value of digits,
+    /// separators and marks (and a few letters and UTF-8 bytes) scans as it
+    /// does walked in full, under every column context here.
+    #[test]
+    fn short_number_gate_changes_nothing(
+        v in gate_values(),
+        col in 0usize..GATE_COLUMNS.len(),
+    ) {
+        let e = eng();
+        let c = if col == 0 { ColumnCtx::text() } else { e.column_ctx(GATE_COLUMNS[col]) };
+        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+        lex::scan_tokens_gated::<true>(&e, &c, &v, &mut gated);
+        lex::scan_tokens_gated::<false>(&e, &c, &v, &mut full);
+        proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{:?}", String::from_utf8_lossy(&v));
+    }
+}
+
 /// A cached context is the one judging the name gives, the first time and
 /// every time after.
 #[test]
