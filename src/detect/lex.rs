@@ -370,13 +370,15 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         return;
     }
     // Fewer than nine digits and nothing but separators around them (a
-    // date, a ZIP code, an amount, a count): every digit group of it is
-    // refused by `interpret`'s first test, a MAC or UUID needs twelve hex
-    // digits or letters, and e-mail, IPv6, ANSI/NIST, decimals and
-    // degrees need an `@`, `:`, `.` or degree mark.
+    // date, a ZIP code, an amount, a count, one coordinate): `interpret`
+    // refuses every digit group of it but a decimal, and one decimal is no
+    // pair; a MAC or UUID needs twelve hex digits or letters, an IPv4
+    // address three dots, and e-mail, IPv6, ANSI/NIST and degrees an `@`,
+    // `:` or degree mark.
     if GATE
-        && flags & (C_AT | C_COLON | C_ALPHA | C_DEGREE | C_DOT) == 0
+        && flags & (C_AT | C_COLON | C_ALPHA | C_DEGREE) == 0
         && !(apos && quote)
+        && (flags & C_DOT == 0 || memchr::memchr(b'.', v) == memchr::memrchr(b'.', v))
         && count_digits(v) < 9
     {
         return;
