@@ -28,6 +28,8 @@ struct Cx<'a> {
     kw_ready: bool,
     /// The value has ASCII letters (so it may hold a keyword).
     letters: bool,
+    /// Early exits on: off only in the tests that compare with the full walk.
+    gate: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -348,6 +350,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         v,
         kw_ready: false,
         letters: false,
+        gate: GATE,
     };
     let n = v.len();
     // E-mail first: its local part may look like anything else.
@@ -1172,13 +1175,25 @@ fn interpret(
     decimals: &mut Vec<(Coord, usize, usize)>,
 ) -> bool {
     // Fewer than nine digits with no decimal point: only ids under a
-    // keyword can match, and a value without letters has no keyword.
+    // keyword can match, and a keyword stands only in a value with letters,
+    // in a column that is no field of its own, and beside the group (a
+    // street number is none of these).
     if !g.ext
-        && !cx.letters
         && (a..=b).map(|k| g.runs[k].0 as usize).sum::<usize>() < 9
         && !(a + 1..=b).any(|k| g.seps[k] == b'.')
     {
-        return false;
+        if !cx.letters {
+            return false;
+        }
+        let st = if a == 0 {
+            g.start
+        } else {
+            g.runs[a].2 as usize
+        };
+        let en = g.runs[b].3 as usize;
+        if cx.gate && !(cx.col.fields.is_empty() && cx.kw_possible(st, en)) {
+            return false;
+        }
     }
     let s = Sub::of(cx.v, g, a, b);
     let d = s.digits();
@@ -1610,6 +1625,7 @@ pub(super) fn regex_detector(
         v,
         kw_ready: false,
         letters: true,
+        gate: true,
     };
     if col.veto & bit(d) != 0 {
         return;

@@ -1058,7 +1058,7 @@ fn hits_of(r: &RecordHits) -> String {
 }
 
 /// Columns whose contexts change what digits mean.
-const GATE_COLUMNS: [&str; 12] = [
+const GATE_COLUMNS: [&str; 14] = [
     "",
     "ssn",
     "phone",
@@ -1071,6 +1071,8 @@ const GATE_COLUMNS: [&str; 12] = [
     "account number",
     "latitude",
     "routing",
+    "street_address",
+    "comments",
 ];
 
 /// Nine digits and separators are the shortest identifiers the gate must
@@ -1092,6 +1094,9 @@ fn short_number_gate_boundary() {
         ("", "amount 1234.56", false),
         ("", "1.2.3.4", true),
         ("location", "29.3281,-98.5797", true),
+        ("", "account number 12345678", true),
+        ("comments", "DL 1234567", true),
+        ("street_address", "7657 Broadway Apt 27", false),
     ] {
         let c = if col.is_empty() {
             ColumnCtx::text()
@@ -1122,7 +1127,12 @@ fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         "|-?[0-9]{1,3}\\.[0-9]{1,6}|[0-9]{1,4} -?[0-9]{1,3}\\.[0-9]{1,5}( [0-9]{1,3})?",
         "|-?[0-9]{1,2}\\.[0-9]{1,3}[,; /]-?[0-9]{1,3}\\.[0-9]{1,3}|[0-9]\\.[0-9]\\.[0-9]\\.[0-9]",
         "|[0-9]{1,2}°[0-9]{1,2}'[0-9]{1,2}\"[NS] [0-9]{1,3}°[0-9]{1,2}'[0-9]{1,2}\"[EW]",
-        "|[0-9]{1,2} [0-9]{1,2}'[0-9]{1,2}\" [0-9]{1,3} [0-9]{1,2}'[0-9]{1,2}\""
+        "|[0-9]{1,2} [0-9]{1,2}'[0-9]{1,2}\" [0-9]{1,3} [0-9]{1,2}'[0-9]{1,2}\"",
+        // Digits among words: addresses, and ids beside their keywords.
+        "|[0-9]{1,5} [A-Z][a-z]{2,8} (St|Ave|Rd)( Apt [0-9]{1,3}[A-Z]?)?",
+        "|(account|acct|passport|DL|license|member|policy|routing|MRN|SSN|phone|card)",
+        "( number| no| #|:)? ?[0-9]{1,4}[- ]?[0-9]{1,5}( on file| [a-z]{2,5})?",
+        "|[a-z]{1,6} [0-9]{2,8} (passport|account|DL|MRN|SSN)"
     ))
     .unwrap()
     .prop_map(String::into_bytes);
