@@ -186,7 +186,10 @@ impl RecordHits {
     pub fn push_lower(&mut self, det: usize, v: &[u8]) {
         let start = self.arena.len() as u32;
         let v = &v[..v.len().min(256)];
-        self.arena.extend(v.iter().map(u8::to_ascii_lowercase));
+        // Copied, then lowered in place: a loop the compiler vectorises
+        // (a mapped `extend` went byte by byte).
+        self.arena.extend_from_slice(v);
+        self.arena[start as usize..].make_ascii_lowercase();
         self.hits.push(Hit {
             det: det as u8,
             start,
