@@ -137,6 +137,19 @@ struct Group {
 
 const MAX_RUNS: usize = 16;
 
+impl Group {
+    /// Byte span of runs `a..=b`, with a sign or parenthesis that starts
+    /// the group.
+    fn span(&self, a: usize, b: usize) -> (usize, usize) {
+        let s = if a == 0 {
+            self.start
+        } else {
+            self.runs[a].2 as usize
+        };
+        (s, self.runs[b].3 as usize)
+    }
+}
+
 /// Lexes into a caller's group (a few hundred bytes: returned by value it
 /// cost a copy per token). Its arrays are read only up to the counts set
 /// here, so they are not cleared.
@@ -257,18 +270,15 @@ struct Sub {
 
 impl Sub {
     fn of(v: &[u8], g: &Group, a: usize, b: usize) -> Sub {
+        let (start, end) = g.span(a, b);
         let mut s = Sub {
             d: [0; 40],
             nd: 0,
             lens: [0; 16],
             seps: [0; 16],
             nr: 0,
-            s: if a == 0 {
-                g.start
-            } else {
-                g.runs[a].2 as usize
-            },
-            e: g.runs[b].3 as usize,
+            s: start,
+            e: end,
             plus: a == 0 && g.plus,
             paren: a == 0 && g.paren,
             neg: a == 0 && g.neg,
@@ -1185,12 +1195,7 @@ fn interpret(
         if !cx.letters {
             return false;
         }
-        let st = if a == 0 {
-            g.start
-        } else {
-            g.runs[a].2 as usize
-        };
-        let en = g.runs[b].3 as usize;
+        let (st, en) = g.span(a, b);
         if cx.gate && !(cx.col.fields.is_empty() && cx.kw_possible(st, en)) {
             return false;
         }

@@ -1057,6 +1057,15 @@ fn hits_of(r: &RecordHits) -> String {
     )
 }
 
+/// A column's context by name; "" is free text.
+fn ctx_of(e: &Engine, name: &str) -> ColumnCtx {
+    if name.is_empty() {
+        ColumnCtx::text()
+    } else {
+        e.column_ctx(name)
+    }
+}
+
 /// Columns whose contexts change what digits mean.
 const GATE_COLUMNS: [&str; 14] = [
     "",
@@ -1098,11 +1107,7 @@ fn short_number_gate_boundary() {
         ("comments", "DL 1234567", true),
         ("street_address", "7657 Broadway Apt 27", false),
     ] {
-        let c = if col.is_empty() {
-            ColumnCtx::text()
-        } else {
-            e.column_ctx(col)
-        };
+        let c = ctx_of(&e, col);
         let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
         lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
         lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
@@ -1155,7 +1160,7 @@ proptest::proptest! {
         col in 0usize..GATE_COLUMNS.len(),
     ) {
         let e = eng();
-        let c = if col == 0 { ColumnCtx::text() } else { e.column_ctx(GATE_COLUMNS[col]) };
+        let c = ctx_of(&e, GATE_COLUMNS[col]);
         let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
         lex::scan_tokens_gated::<true>(&e, &c, &v, &mut gated);
         lex::scan_tokens_gated::<false>(&e, &c, &v, &mut full);
