@@ -28,6 +28,8 @@ struct Cx<'a> {
     kw_ready: bool,
     /// The value has ASCII letters (so it may hold a keyword).
     letters: bool,
+    /// The value has a `:` (without one it holds no IPv6 address).
+    colon: bool,
     /// Early exits on: off only in the tests that compare with the full walk.
     gate: bool,
 }
@@ -147,6 +149,42 @@ impl Group {
             self.runs[a].2 as usize
         };
         (s, self.runs[b].3 as usize)
+    }
+}
+
+/// A value's lexer scratch, kept across values so none allocates (or
+/// initialises: zeroing a group per digit token was a percent of a dense
+/// scan) once warm.
+pub(crate) struct Scratch {
+    emails: Vec<(usize, usize)>,
+    decimals: Vec<(Coord, usize, usize)>,
+    group: Group,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+impl Scratch {
+    fn new() -> Box<Scratch> {
+        Box::new(Scratch {
+            emails: Vec::new(),
+            decimals: Vec::new(),
+            group: Group {
+                nd: 0,
+                runs: [(0, 0, 0, 0); MAX_RUNS],
+                seps: [0; MAX_RUNS],
+                nr: 0,
+                plus: false,
+                paren: false,
+                neg: false,
+                start: 0,
+                overflow: false,
+                ext: false,
+            },
+        })
     }
 }
 
@@ -360,6 +398,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         v,
         kw_ready: false,
         letters: false,
+        colon: false,
         gate: GATE,
     };
     let n = v.len();
@@ -378,6 +417,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     let apos = flags & C_APOS != 0;
     let quote = flags & C_QUOTE != 0;
     cx.letters = letters;
+    cx.colon = colon;
     // (14: the shortest letters-only id, a Cisco MAC `debc.fbaf.fdfc`.)
     if !digit && !at && !colon && n < 14 {
         return;
@@ -391,15 +431,20 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     if GATE
         && flags & (C_AT | C_COLON | C_ALPHA | C_DEGREE) == 0
         && !(apos && quote)
-        && (flags & C_DOT == 0 || memchr::memchr(b'.', v) == memchr::memrchr(b'.', v))
         && count_digits(v) < 9
+        && (flags & C_DOT == 0 || v.iter().filter(|&&b| b == b'.').count() < 2)
     {
         return;
     }
-    // Scratch lists live in the record so a value allocates nothing once
-    // they are warm (and initialises nothing: a per-value array of spans
-    // and decimals cost a memset per field).
-    let mut emails = std::mem::take(&mut rec.scratch_spans);
+    // Scratch lives in the record so a value allocates nothing once it is
+    // warm (and initialises nothing: a per-value array of spans and
+    // decimals cost a memset per field).
+    let mut sc = rec.lex.take().unwrap_or_else(Scratch::new);
+    let Scratch {
+        emails,
+        decimals,
+        group,
+    } = &mut *sc;
     emails.clear();
     if at && !eng.dets(Matcher::Email).is_empty() {
         for at in memchr::memchr_iter(b'@', v) {
@@ -414,7 +459,6 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
             }
         }
     }
-    let mut decimals = std::mem::take(&mut rec.scratch_decimals);
     decimals.clear();
     let mut ei = 0;
     let mut i = 0;
@@ -434,7 +478,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
             i += 1;
             continue;
         }
-        i = token_at(&mut cx, i, rec, &mut decimals);
+        i = token_at(&mut cx, i, rec, group, decimals);
     }
     if decimals.len() >= 2 {
         decimals.retain_mut(
@@ -450,11 +494,10 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
             },
         );
         if decimals.len() >= 2 {
-            pair_decimals(&mut cx, &decimals, rec);
+            pair_decimals(&mut cx, decimals, rec);
         }
     }
-    rec.scratch_spans = emails;
-    rec.scratch_decimals = decimals;
+    rec.lex = Some(sc);
     // Degrees-minutes-seconds: a degree sign (UTF-8 C2 B0), or minute and
     // second marks.
     if digit && (degree || (apos && quote)) && eng.geo_pair_det().is_some() {
@@ -466,6 +509,7 @@ fn token_at(
     cx: &mut Cx<'_>,
     i: usize,
     rec: &mut RecordHits,
+    g: &mut Group,
     decimals: &mut Vec<(Coord, usize, usize)>,
 ) -> usize {
     let v = cx.v;
@@ -493,7 +537,9 @@ fn token_at(
     if let Some(e) = try_uuid(cx, i, rec) {
         return e;
     }
-    if let Some(e) = try_ipv6(cx, i, rec) {
+    if cx.colon
+        && let Some(e) = try_ipv6(cx, i, rec)
+    {
         return e;
     }
     if b == b'1'
@@ -503,7 +549,7 @@ fn token_at(
         return e;
     }
     if (is_digit(b) || matches!(b, b'+' | b'(' | b'-'))
-        && let Some(e) = try_digits(cx, i, rec, decimals)
+        && let Some(e) = try_digits(cx, i, rec, g, decimals)
     {
         return e;
     }
@@ -1112,28 +1158,18 @@ fn try_digits(
     cx: &mut Cx<'_>,
     i: usize,
     rec: &mut RecordHits,
+    g: &mut Group,
     decimals: &mut Vec<(Coord, usize, usize)>,
 ) -> Option<usize> {
-    let mut g = Group {
-        nd: 0,
-        runs: [(0, 0, 0, 0); 16],
-        seps: [0; 16],
-        nr: 0,
-        plus: false,
-        paren: false,
-        neg: false,
-        start: i,
-        overflow: false,
-        ext: false,
-    };
-    let end = lex_group(cx.v, i, &mut g)?;
+    let end = lex_group(cx.v, i, g)?;
+    let g = &*g;
     if g.nd == 0 {
         return None;
     }
     if g.overflow {
         return Some(end);
     }
-    if interpret(cx, &g, 0, g.nr - 1, rec, decimals) {
+    if interpret(cx, g, 0, g.nr - 1, rec, decimals) {
         return Some(end);
     }
     // A group that means nothing whole may hold several values side by side
@@ -1158,7 +1194,7 @@ fn try_digits(
                     if b + 1 < g.nr && g.seps[b + 1] != b' ' {
                         continue;
                     }
-                    if interpret(cx, &g, a, b, rec, decimals) {
+                    if interpret(cx, g, a, b, rec, decimals) {
                         a = b + 1;
                         found = true;
                         break;
@@ -1630,6 +1666,7 @@ pub(super) fn regex_detector(
         v,
         kw_ready: false,
         letters: true,
+        colon: true,
         gate: true,
     };
     if col.veto & bit(d) != 0 {

@@ -130,9 +130,9 @@ pub struct RecordHits {
     /// Scratch for `count::finish_record`, kept here so a record costs no
     /// allocation once buffers are warm.
     pub seen: Vec<(u8, u64)>,
-    /// Lexer scratch (e-mail spans, decimals of one value).
-    pub(crate) scratch_spans: Vec<(usize, usize)>,
-    pub(crate) scratch_decimals: Vec<(Coord, usize, usize)>,
+    /// Lexer scratch, boxed so a value takes and returns it with one
+    /// pointer move.
+    pub(crate) lex: Option<Box<lex::Scratch>>,
     pub listed: Vec<(u64, IdClass)>,
     pub sensitive: Vec<u64>,
     /// Set by every detection whose outcome depends on the rest of the
