@@ -534,8 +534,14 @@ impl Engine {
         if col.device_key {
             rec.set_device_key(v);
         }
-        let placeholder = is_placeholder(v);
-        if !placeholder {
+        // Only a column with a role asks whether a cell is a placeholder
+        // (most columns of a dense table have none: the check was a cost
+        // per cell).
+        let roles = col.omic.is_some()
+            || !col.fields.is_empty()
+            || col.geo != GeoRole::None
+            || col.us != UsRole::None;
+        if roles && !is_placeholder(v) {
             if let Some((d, f)) = col.omic
                 && lex::is_number(v)
             {
