@@ -567,13 +567,19 @@ pub fn finish_record(
     sensitive.clear();
     let mut cats = CategorySet::default();
     let mut us_evidence = rec_us;
+    // One bit per digest (a dense record holds a dozen detections): the
+    // lists are searched only on a bit already set, not per hit.
+    let bit = |k: u64| 1u64 << (k >> 58);
+    let (mut seen_bits, mut listed_bits) = (0u64, 0u64);
     for h in hits.iter() {
         t.det_matches[h.det as usize] += 1;
         let value = &arena[h.start as usize..(h.start + h.len) as usize];
         let dg = crate::detect::value_digest(value);
-        if seen.contains(&(h.det, dg)) {
+        let sb = bit(dg ^ u64::from(h.det).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        if seen_bits & sb != 0 && seen.contains(&(h.det, dg)) {
             continue;
         }
+        seen_bits |= sb;
         seen.push((h.det, dg));
         let det = eng.detector(h.det as usize);
         us_evidence |=
@@ -583,7 +589,14 @@ pub fn finish_record(
             sensitive.push(dg);
         }
         if let Some(class) = det.class {
-            match listed.iter_mut().find(|l| l.0 == dg) {
+            let lb = bit(dg);
+            let found = if listed_bits & lb != 0 {
+                listed.iter_mut().find(|l| l.0 == dg)
+            } else {
+                None
+            };
+            listed_bits |= lb;
+            match found {
                 Some(l) if l.1 == IdClass::Demographic => l.1 = class,
                 Some(_) => {}
                 None => listed.push((dg, class)),
