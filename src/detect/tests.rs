@@ -1375,3 +1375,34 @@ fn spaced_keywords_match_as_every_separator_spelled_out() {
         texts.len()
     );
 }
+
+/// `trim` answers untrimmed cells from their end bytes: every shape of
+/// whitespace placement, against a reference that searches both ends.
+#[test]
+fn trim_agrees_with_a_search_from_both_ends() {
+    fn reference(v: &[u8]) -> &[u8] {
+        let s = v.iter().position(|b| !b.is_ascii_whitespace());
+        let e = v.iter().rposition(|b| !b.is_ascii_whitespace());
+        match (s, e) {
+            (Some(s), Some(e)) => &v[s..=e],
+            _ => &v[v.len()..],
+        }
+    }
+    let cases: &[&[u8]] = &[
+        b"",
+        b" ",
+        b"\t\r\n ",
+        b"a",
+        b" a",
+        b"a ",
+        b" a ",
+        b"a b",
+        b"  123-45-6789\t",
+        b"x\n",
+        b"\x0ca\x0c",
+        b"\xc2\xa0a",
+    ];
+    for &c in cases {
+        assert_eq!(trim(c), reference(c), "{:?}", String::from_utf8_lossy(c));
+    }
+}
