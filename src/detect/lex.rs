@@ -1698,17 +1698,30 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
     match shape {
         ValueShape::Any => true,
         ValueShape::Name => {
-            v.len() <= 120
-                && v.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
-                && v.iter().filter(|b| b.is_ascii_digit()).count() <= 2
-                && !v.contains(&b'@')
+            // One pass (every cell of a name column pays it): a letter, at
+            // most two digits, no `@`.
+            if v.len() > 120 {
+                return false;
+            }
+            let (mut letter, mut digits) = (false, 0);
+            for &b in v {
+                letter |= b.is_ascii_alphabetic() || b >= 0x80;
+                digits += b.is_ascii_digit() as usize;
+                if b == b'@' {
+                    return false;
+                }
+            }
+            letter && digits <= 2
         }
         ValueShape::Date => parse_date(v).is_some(),
         ValueShape::Zip => val::zip_shape(v),
         ValueShape::Address => {
             v.len() >= 5
                 && v.iter().any(|b| b.is_ascii_digit())
-                && v.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2
+                && v.iter()
+                    .filter(|b| b.is_ascii_alphabetic())
+                    .nth(1)
+                    .is_some()
         }
         ValueShape::Number => val::parse_decimal_degree(v).is_some(),
         ValueShape::Vector => {
