@@ -220,9 +220,7 @@ fn lex_group(v: &[u8], i: usize, g: &mut Group) -> Option<usize> {
     loop {
         let rs = j;
         let d0 = g.nd;
-        while j < n && is_digit(v[j]) {
-            j += 1;
-        }
+        j = digit_run_end(v, j);
         g.nd += j - rs;
         if g.nd > 40 {
             g.overflow = true;
@@ -359,6 +357,34 @@ impl Sub {
     }
 }
 
+/// Per byte of a little-endian word: the top bit set where the byte is no
+/// ASCII digit. Bytes `0`..`9` become 0..9 under the XOR; adding 0x76 to
+/// the low seven bits carries into the top bit from 10 on (never into the
+/// next byte), and a byte of 0x80 or more keeps its own top bit.
+#[inline]
+fn not_digit_bits(w: u64) -> u64 {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let t = w ^ (0x30 * LANES);
+    (((t & (0x7f * LANES)) + 0x76 * LANES) | t) & (0x80 * LANES)
+}
+
+/// Where the run of ASCII digits at `j` ends, eight bytes a step (card,
+/// IMEI and phone runs are long enough for a byte loop to show).
+#[inline]
+pub(super) fn digit_run_end(v: &[u8], mut j: usize) -> usize {
+    while let Some(w) = v.get(j..j + 8) {
+        let nd = not_digit_bits(u64::from_le_bytes(w.try_into().unwrap()));
+        if nd != 0 {
+            return j + (nd.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < v.len() && is_digit(v[j]) {
+        j += 1;
+    }
+    j
+}
+
 /// ASCII digits in `v`, eight bytes at a time (a byte loop cost more than
 /// the gate it serves saved).
 pub(super) fn count_digits(v: &[u8]) -> usize {
@@ -366,10 +392,7 @@ pub(super) fn count_digits(v: &[u8]) -> usize {
     let mut n = 0;
     let mut words = v.chunks_exact(8);
     for w in &mut words {
-        // Bytes '0'..='9' become 0..=9; a byte is no digit if that is 10
-        // or more (adding 0x76 carries into its top bit) or it was >= 0x80.
-        let t = u64::from_le_bytes(w.try_into().unwrap()) ^ (0x30 * LANES);
-        let not_digit = (((t & (0x7f * LANES)) + 0x76 * LANES) | t) & (0x80 * LANES);
+        let not_digit = not_digit_bits(u64::from_le_bytes(w.try_into().unwrap()));
         let digit = (!not_digit & (0x80 * LANES)) >> 7;
         n += (digit.wrapping_mul(LANES) >> 56) as usize;
     }

@@ -1151,6 +1151,23 @@ proptest::proptest! {
         proptest::prop_assert_eq!(lex::count_digits(&v), v.iter().filter(|b| b.is_ascii_digit()).count());
     }
 
+    /// A digit run ends where a byte loop says, from any start.
+    #[test]
+    fn digit_run_end_matches_byte_loop(
+        v in proptest::collection::vec(
+            proptest::prop_oneof![b'0'..=b'9', proptest::num::u8::ANY],
+            0..40,
+        ),
+        at in proptest::num::usize::ANY,
+    ) {
+        let j = if v.is_empty() { 0 } else { at % (v.len() + 1) };
+        let mut e = j;
+        while e < v.len() && v[e].is_ascii_digit() {
+            e += 1;
+        }
+        proptest::prop_assert_eq!(lex::digit_run_end(&v, j), e);
+    }
+
     /// The gate for short numbers changes nothing: every value of digits,
     /// separators and marks (and a few letters and UTF-8 bytes) scans as it
     /// does walked in full, under every column context here.
