@@ -1061,8 +1061,19 @@ pub fn coord_is_precise(lat: f64, lat_decimals: u32, lon_decimals: u32) -> bool 
     if !lat.is_finite() {
         return false;
     }
-    let (ns, ew) = coord_cell_m(lat, lat_decimals, lon_decimals);
-    ns.max(ew) <= PRECISE_CELL_M
+    // The cosine only shrinks the east-west side (|cos| <= 1, and a product
+    // with a factor <= 1 never rounds above the other factor): a side
+    // within 1 km before it is within after, with no cosine per point.
+    let ns = pow10_neg(lat_decimals) * M_PER_DEG;
+    let ew_bound = pow10_neg(lon_decimals) * M_PER_DEG;
+    if ns > PRECISE_CELL_M {
+        return false;
+    }
+    if ew_bound <= PRECISE_CELL_M {
+        return true;
+    }
+    let (_, ew) = coord_cell_m(lat, lat_decimals, lon_decimals);
+    ew <= PRECISE_CELL_M
 }
 
 /// A parsed decimal-degree number together with its count of fractional
