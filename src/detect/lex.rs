@@ -292,7 +292,9 @@ fn extension_at(v: &[u8], j: usize) -> bool {
 
 /// Digits of runs a..=b, and their run lengths and separators.
 struct Sub {
-    d: [u8; 40],
+    /// Digits in `d[..nd]` (at most 40), with room for one eight-byte copy
+    /// past them.
+    d: [u8; 48],
     nd: usize,
     lens: [u8; 16],
     seps: [u8; 16],
@@ -308,7 +310,7 @@ impl Sub {
     fn of(v: &[u8], g: &Group, a: usize, b: usize) -> Sub {
         let (start, end) = g.span(a, b);
         let mut s = Sub {
-            d: [0; 40],
+            d: [0; 48],
             nd: 0,
             lens: [0; 16],
             seps: [0; 16],
@@ -324,7 +326,16 @@ impl Sub {
             let len = len as usize;
             let take = len.min(40 - s.nd);
             let rs = rs as usize;
-            s.d[s.nd..s.nd + take].copy_from_slice(&v[rs..rs + take]);
+            // Runs are short (a phone's 3-3-4): one fixed eight-byte copy,
+            // its tail past `nd` unread, instead of a memcpy call per run.
+            if take <= 8 && rs + 8 <= v.len() {
+                s.d[s.nd..s.nd + 8].copy_from_slice(&v[rs..rs + 8]);
+            } else if (1..8).contains(&take) {
+                let w = super::tail_word(&v[rs..rs + take]);
+                s.d[s.nd..s.nd + 8].copy_from_slice(&w.to_le_bytes());
+            } else {
+                s.d[s.nd..s.nd + take].copy_from_slice(&v[rs..rs + take]);
+            }
             s.nd += take;
             s.lens[s.nr] = len as u8;
             if k > a {
@@ -1951,4 +1962,54 @@ pub(super) fn parse_date_general(v: &[u8]) -> Option<(u32, u32, u32)> {
         return None;
     };
     date_ok(y, m, d).then_some((y, m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_group() -> Group {
+        Group {
+            nd: 0,
+            runs: [(0, 0, 0, 0); MAX_RUNS],
+            seps: [0; MAX_RUNS],
+            nr: 0,
+            plus: false,
+            paren: false,
+            neg: false,
+            start: 0,
+            overflow: false,
+            ext: false,
+        }
+    }
+
+    proptest::proptest! {
+        /// A sub's digits are its runs' bytes, in order, at most 40 of
+        /// them, however each run is copied (eight bytes past the end of a
+        /// run, or assembled from the value's tail).
+        #[test]
+        fn sub_holds_its_runs_digits(v in "[0-9 .()+/-]{0,64}") {
+            let v = v.as_bytes();
+            let mut g = empty_group();
+            for i in 0..v.len() {
+                if lex_group(v, i, &mut g).is_none() || g.nd == 0 || g.overflow {
+                    continue;
+                }
+                for a in 0..g.nr {
+                    for b in a..g.nr {
+                        let s = Sub::of(v, &g, a, b);
+                        let mut want = Vec::new();
+                        for k in a..=b {
+                            let (_, _, rs, re) = g.runs[k];
+                            want.extend_from_slice(&v[rs as usize..re as usize]);
+                        }
+                        want.truncate(40);
+                        proptest::prop_assert_eq!(s.digits(), &want[..]);
+                        let lens: Vec<u8> = (a..=b).map(|k| g.runs[k].0).collect();
+                        proptest::prop_assert_eq!(&s.lens[..s.nr], &lens[..]);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -743,7 +743,7 @@ pub fn value_digest(v: &[u8]) -> u64 {
 /// memcpy and stalled the load that followed (a fifth of the record
 /// bookkeeping's time).
 #[inline]
-fn tail_word(t: &[u8]) -> u64 {
+pub(crate) fn tail_word(t: &[u8]) -> u64 {
     let n = t.len();
     debug_assert!((1..8).contains(&n));
     if n >= 4 {
