@@ -523,6 +523,25 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
             i += 1;
             continue;
         }
+        if b.is_ascii_alphabetic() {
+            let mut wend = i + 1;
+            let mut digits = false;
+            while wend < n && is_alnum(v[wend]) {
+                digits |= is_digit(v[wend]);
+                wend += 1;
+            }
+            // A plain short word (a name, a street, a city): no detector's
+            // shape is one. Ids, IBANs, codes and templates hold digits,
+            // sequences run to 20 letters or more, and a hex MAC/UUID/IPv6
+            // or a dotted id has its separator next; raw template magic is
+            // kept for its check. (Here, not in `token_at`: the commonest
+            // token is not worth a call.)
+            let next = if wend < n { v[wend] } else { b' ' };
+            if !digits && wend - i < 20 && !matches!(next, b':' | b'-' | b'.' | b'_' | 0) {
+                i = wend;
+                continue;
+            }
+        }
         i = token_at(&mut cx, i, rec, group, decimals);
     }
     if decimals.len() >= 2 {
@@ -560,22 +579,6 @@ fn token_at(
     let v = cx.v;
     let n = v.len();
     let b = v[i];
-    if b.is_ascii_alphabetic() {
-        let mut wend = i + 1;
-        let mut digits = false;
-        while wend < n && is_alnum(v[wend]) {
-            digits |= is_digit(v[wend]);
-            wend += 1;
-        }
-        // A plain short word (a name, a street, a city): no detector's shape
-        // is one. Ids, IBANs, codes and templates hold digits, sequences run
-        // to 20 letters or more, and a hex MAC/UUID/IPv6 or a dotted id has
-        // its separator next; raw template magic is kept for its check.
-        let next = if wend < n { v[wend] } else { b' ' };
-        if !digits && wend - i < 20 && !matches!(next, b':' | b'-' | b'.' | b'_' | 0) {
-            return wend;
-        }
-    }
     if let Some(e) = try_mac(cx, i, rec) {
         return e;
     }
