@@ -311,7 +311,7 @@ pub fn ssn_valid(digits: &[u8]) -> bool {
 /// restricted to the blocks the IRS has opened: 50-65, 70-88, 90-92, 94-99
 /// (89 and 93 are reserved for other IRS numbers such as ATINs).
 pub fn itin_valid(digits: &[u8]) -> bool {
-    if digits.len() != 9 || !all_digits(digits) || digits[0] != b'9' {
+    if digits.len() != 9 || digits[0] != b'9' || !all_digits(digits) {
         return false;
     }
     // 987-65-4320 to 987-65-4329 is the SSA's block for advertisements:
