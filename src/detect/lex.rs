@@ -26,6 +26,9 @@ struct Cx<'a> {
     col: &'a ColumnCtx,
     v: &'a [u8],
     kw_ready: bool,
+    /// Every detector some keyword of the value supports: most tokens ask
+    /// for a detector no keyword of theirs names, and need no window test.
+    kw_any: DetMask,
     /// The value has ASCII letters (so it may hold a keyword).
     letters: bool,
     /// The value has a `:` (without one it holds no IPv6 address).
@@ -43,13 +46,21 @@ impl<'a> Cx<'a> {
         !(s == 0 && e >= self.v.len()) && self.letters
     }
 
+    /// Whether a keyword for `det` stands in the windows around `s..e`.
     fn kw_near(&mut self, det: usize, s: usize, e: usize) -> bool {
         if !self.kw_possible(s, e) {
             return false;
         }
         if !self.kw_ready {
-            KEYWORDS.with(|k| self.eng.keyword_hits(self.v, &mut k.borrow_mut()));
+            self.kw_any = KEYWORDS.with(|k| {
+                let mut k = k.borrow_mut();
+                self.eng.keyword_hits(self.v, &mut k);
+                k.iter().fold(0, |acc, &(_, _, m)| acc | m)
+            });
             self.kw_ready = true;
+        }
+        if self.kw_any & bit(det) == 0 {
+            return false;
         }
         KEYWORDS.with(|k| {
             k.borrow().iter().any(|&(ks, ke, m)| {
@@ -58,6 +69,15 @@ impl<'a> Cx<'a> {
                         || (ks >= e && ks - e <= super::WINDOW_AFTER))
             })
         })
+    }
+
+    /// No keyword of this value names `det` (known once its keywords are
+    /// found): the loops over keyword-gated detectors ask this inline,
+    /// since a text line asks per token and detector and the call to
+    /// `kw_near` was most of the cost.
+    #[inline(always)]
+    fn kw_ruled_out(&self, det: usize) -> bool {
+        self.kw_ready && self.kw_any & bit(det) == 0
     }
 
     fn has_ctx(&mut self, det: usize, s: usize, e: usize) -> bool {
@@ -431,6 +451,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         col,
         v,
         kw_ready: false,
+        kw_any: 0,
         letters: false,
         colon: false,
         gate: GATE,
@@ -914,6 +935,7 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
                 }
                 if t.len() >= det.min_len
                     && t.len() <= det.max_len
+                    && !cx.kw_ruled_out(d)
                     && cx.kw_near(d, i, he)
                     && shape_ok(det.value, t)
                 {
@@ -1427,7 +1449,11 @@ fn interpret(
             if cx.col.pos & bit(det) != 0 || cx.col.veto & bit(det) != 0 {
                 continue;
             }
-            if nd >= dd.min_len && nd <= dd.max_len && cx.kw_near(det, st, en) {
+            if nd >= dd.min_len
+                && nd <= dd.max_len
+                && !cx.kw_ruled_out(det)
+                && cx.kw_near(det, st, en)
+            {
                 push_value(rec, dd, det, d);
                 return true;
             }
@@ -1442,6 +1468,7 @@ fn interpret(
             }
             if nd >= dd.min_len
                 && nd <= dd.max_len
+                && !cx.kw_ruled_out(det)
                 && cx.kw_near(det, st, en)
                 && shape_ok(dd.value, d)
             {
@@ -1713,6 +1740,7 @@ pub(super) fn regex_detector(
         col,
         v,
         kw_ready: false,
+        kw_any: 0,
         letters: true,
         colon: true,
         gate: true,
