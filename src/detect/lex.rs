@@ -51,14 +51,7 @@ impl<'a> Cx<'a> {
         if !self.kw_possible(s, e) {
             return false;
         }
-        if !self.kw_ready {
-            self.kw_any = KEYWORDS.with(|k| {
-                let mut k = k.borrow_mut();
-                self.eng.keyword_hits(self.v, &mut k);
-                k.iter().fold(0, |acc, &(_, _, m)| acc | m)
-            });
-            self.kw_ready = true;
-        }
+        self.find_keywords();
         if self.kw_any & bit(det) == 0 {
             return false;
         }
@@ -71,13 +64,32 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// No keyword of this value names `det` (known once its keywords are
-    /// found): the loops over keyword-gated detectors ask this inline,
-    /// since a text line asks per token and detector and the call to
-    /// `kw_near` was most of the cost.
-    #[inline(always)]
-    fn kw_ruled_out(&self, det: usize) -> bool {
-        self.kw_ready && self.kw_any & bit(det) == 0
+    /// The value's keyword hits, found once, and the union of the
+    /// detectors they name.
+    fn find_keywords(&mut self) {
+        if !self.kw_ready {
+            self.kw_any = KEYWORDS.with(|k| {
+                let mut k = k.borrow_mut();
+                self.eng.keyword_hits(self.v, &mut k);
+                k.iter().fold(0, |acc, &(_, _, m)| acc | m)
+            });
+            self.kw_ready = true;
+        }
+    }
+
+    /// The detectors of matcher `m` a keyword window could still admit in
+    /// this value: not named by the column (a name is context per field,
+    /// a veto is final) and named by some keyword of the value. The loops
+    /// over keyword-gated detectors skip the rest without asking: a text
+    /// line asks per token, and the per-detector tests were a tenth of a
+    /// log line's scan.
+    fn kw_candidates(&mut self, m: Matcher) -> DetMask {
+        let c = self.eng.mask(m) & !(self.col.pos | self.col.veto);
+        if c == 0 {
+            return 0;
+        }
+        self.find_keywords();
+        c & self.kw_any
     }
 
     fn has_ctx(&mut self, det: usize, s: usize, e: usize) -> bool {
@@ -927,15 +939,15 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
         }
         let t = &v[i..he];
         if cx.kw_possible(i, he) && t.iter().any(|b| b.is_ascii_digit()) {
+            let cand = cx.kw_candidates(Matcher::Token);
             for &d in cx.eng.dets(Matcher::Token) {
                 let d = d as usize;
-                let det = cx.eng.detector(d);
-                if cx.col.pos & bit(d) != 0 || cx.col.veto & bit(d) != 0 {
+                if cand & bit(d) == 0 {
                     continue;
                 }
+                let det = cx.eng.detector(d);
                 if t.len() >= det.min_len
                     && t.len() <= det.max_len
-                    && !cx.kw_ruled_out(d)
                     && cx.kw_near(d, i, he)
                     && shape_ok(det.value, t)
                 {
@@ -1443,32 +1455,29 @@ fn interpret(
         && s.bare()
         && (s.nr == 1 || s.uniform_sep(b"- "))
     {
+        let cand = cx.kw_candidates(Matcher::Digits);
         for &det in cx.eng.dets(Matcher::Digits) {
             let det = det as usize;
-            let dd = cx.eng.detector(det);
-            if cx.col.pos & bit(det) != 0 || cx.col.veto & bit(det) != 0 {
+            if cand & bit(det) == 0 {
                 continue;
             }
-            if nd >= dd.min_len
-                && nd <= dd.max_len
-                && !cx.kw_ruled_out(det)
-                && cx.kw_near(det, st, en)
-            {
+            let dd = cx.eng.detector(det);
+            if nd >= dd.min_len && nd <= dd.max_len && cx.kw_near(det, st, en) {
                 push_value(rec, dd, det, d);
                 return true;
             }
         }
         // Token ids that may be all digits: a 9-digit passport after
         // "passport", a driver's license after "DL".
+        let cand = cx.kw_candidates(Matcher::Token);
         for &det in cx.eng.dets(Matcher::Token) {
             let det = det as usize;
-            let dd = cx.eng.detector(det);
-            if cx.col.pos & bit(det) != 0 || cx.col.veto & bit(det) != 0 {
+            if cand & bit(det) == 0 {
                 continue;
             }
+            let dd = cx.eng.detector(det);
             if nd >= dd.min_len
                 && nd <= dd.max_len
-                && !cx.kw_ruled_out(det)
                 && cx.kw_near(det, st, en)
                 && shape_ok(dd.value, d)
             {

@@ -313,6 +313,8 @@ pub struct Engine {
     /// Indexed by `Matcher as usize`: asked for several times per token,
     /// so an array, not a hash map.
     by_matcher: Vec<Vec<u8>>,
+    /// The same sets as bit masks.
+    matcher_mask: Vec<DetMask>,
     /// Case-insensitive keywords of every detector's context, for windows in
     /// free text. Built on first use: the automaton is most of the engine's
     /// start-up (about 5 ms), and a scan of structured values may never
@@ -377,10 +379,15 @@ impl Engine {
         }
 
         let geo_pair_det = by_matcher[Matcher::GeoPair as usize].first().copied();
+        let matcher_mask = by_matcher
+            .iter()
+            .map(|ds| ds.iter().fold(0, |m, &d| m | bit(d as usize)))
+            .collect();
         let names = NameIndex::new(&catalog);
         Engine {
             catalog,
             by_matcher,
+            matcher_mask,
             keywords: OnceLock::new(),
             keyword_words: kw_words,
             keyword_mask,
@@ -428,6 +435,10 @@ impl Engine {
 
     pub fn is_empty(&self) -> bool {
         self.catalog.detectors.is_empty()
+    }
+
+    pub(crate) fn mask(&self, m: Matcher) -> DetMask {
+        self.matcher_mask[m as usize]
     }
 
     pub(crate) fn dets(&self, m: Matcher) -> &[u8] {
