@@ -80,9 +80,10 @@ impl<'a> Cx<'a> {
     /// The detectors of matcher `m` a keyword window could still admit in
     /// this value: not named by the column (a name is context per field,
     /// a veto is final) and named by some keyword of the value. The loops
-    /// over keyword-gated detectors skip the rest without asking: a text
-    /// line asks per token, and the per-detector tests were a tenth of a
-    /// log line's scan.
+    /// over keyword-gated detectors walk these bits, lowest first (the
+    /// catalog's order, as `Engine::dets`), and skip the rest without
+    /// asking: a text line asks per token, and the per-detector tests were
+    /// a tenth of a log line's scan.
     fn kw_candidates(&mut self, m: Matcher) -> DetMask {
         let c = self.eng.mask(m) & !(self.col.pos | self.col.veto);
         if c == 0 {
@@ -939,12 +940,10 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
         }
         let t = &v[i..he];
         if cx.kw_possible(i, he) && t.iter().any(|b| b.is_ascii_digit()) {
-            let cand = cx.kw_candidates(Matcher::Token);
-            for &d in cx.eng.dets(Matcher::Token) {
-                let d = d as usize;
-                if cand & bit(d) == 0 {
-                    continue;
-                }
+            let mut cand = cx.kw_candidates(Matcher::Token);
+            while cand != 0 {
+                let d = cand.trailing_zeros() as usize;
+                cand &= cand - 1;
                 let det = cx.eng.detector(d);
                 if t.len() >= det.min_len
                     && t.len() <= det.max_len
@@ -1455,12 +1454,10 @@ fn interpret(
         && s.bare()
         && (s.nr == 1 || s.uniform_sep(b"- "))
     {
-        let cand = cx.kw_candidates(Matcher::Digits);
-        for &det in cx.eng.dets(Matcher::Digits) {
-            let det = det as usize;
-            if cand & bit(det) == 0 {
-                continue;
-            }
+        let mut cand = cx.kw_candidates(Matcher::Digits);
+        while cand != 0 {
+            let det = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
             let dd = cx.eng.detector(det);
             if nd >= dd.min_len && nd <= dd.max_len && cx.kw_near(det, st, en) {
                 push_value(rec, dd, det, d);
@@ -1469,12 +1466,10 @@ fn interpret(
         }
         // Token ids that may be all digits: a 9-digit passport after
         // "passport", a driver's license after "DL".
-        let cand = cx.kw_candidates(Matcher::Token);
-        for &det in cx.eng.dets(Matcher::Token) {
-            let det = det as usize;
-            if cand & bit(det) == 0 {
-                continue;
-            }
+        let mut cand = cx.kw_candidates(Matcher::Token);
+        while cand != 0 {
+            let det = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
             let dd = cx.eng.detector(det);
             if nd >= dd.min_len
                 && nd <= dd.max_len

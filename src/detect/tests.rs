@@ -1423,3 +1423,24 @@ fn trim_agrees_with_a_search_from_both_ends() {
         assert_eq!(trim(c), reference(c), "{:?}", String::from_utf8_lossy(c));
     }
 }
+
+/// Loops over a matcher's detectors walk its mask's bits lowest first, so
+/// the mask must hold exactly its detectors, and the list must be in that
+/// order (the first detector to accept a token wins).
+#[test]
+fn matcher_masks_hold_their_detectors_in_catalog_order() {
+    let e = eng();
+    for m in [
+        Matcher::Token,
+        Matcher::Digits,
+        Matcher::Email,
+        Matcher::Card,
+    ] {
+        let ds = e.dets(m);
+        assert!(ds.windows(2).all(|w| w[0] < w[1]), "{m:?}: {ds:?}");
+        let mask = ds.iter().fold(0, |acc, &d| acc | bit(d as usize));
+        assert_eq!(e.mask(m), mask, "{m:?}");
+    }
+    assert_ne!(e.mask(Matcher::Token), 0);
+    assert_ne!(e.mask(Matcher::Digits), 0);
+}
