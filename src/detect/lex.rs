@@ -927,7 +927,11 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
     // `A12345678` after "passport"). Column context is handled per field,
     // and a column that already says what its values are (an address) gets
     // no keyword-window ids: `2076 Pin Oak Drive` holds no PIN.
-    if cx.col.fields.is_empty() && !cx.eng.dets(Matcher::Token).is_empty() {
+    // Once the value's keywords are known to name no token detector, no
+    // word of it is one (most words of a log line).
+    let token_dets = cx.eng.mask(Matcher::Token);
+    if cx.col.fields.is_empty() && token_dets != 0 && !(cx.kw_ready && cx.kw_any & token_dets == 0)
+    {
         // The id may run on over the punctuation ids use (`sunny_77`,
         // `D123-4567-8901-2`, `jane.doe99`); a trailing one is prose.
         let n = v.len();
