@@ -1317,8 +1317,16 @@ fn interpret(
             return false;
         }
         let (st, en) = g.span(a, b);
-        if cx.gate && !(cx.col.fields.is_empty() && cx.kw_possible(st, en)) {
-            return false;
+        if cx.gate {
+            if !(cx.col.fields.is_empty() && cx.kw_possible(st, en)) {
+                return false;
+            }
+            // Every shape below but the keyword ids needs nine digits or a
+            // decimal point, and those need a keyword of the value naming
+            // one of their detectors (a number in a log line: usually none).
+            if cx.kw_candidates(Matcher::Digits) | cx.kw_candidates(Matcher::Token) == 0 {
+                return false;
+            }
         }
     }
     let s = Sub::of(cx.v, g, a, b);
