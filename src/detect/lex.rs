@@ -5,9 +5,11 @@ use super::validate as val;
 use super::{ColumnCtx, Coord, DetMask, Engine, Matcher, RecordHits, ValueShape, bit};
 use std::cell::RefCell;
 
+/// ASCII letter or digit, from the byte-class table (one load and test;
+/// the range checks cost more in the lexer's loops).
 #[inline]
 fn is_alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
+    BYTE_CLASS[b as usize] & (C_DIGIT | C_ALPHA) != 0
 }
 
 #[inline]
@@ -559,11 +561,17 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         }
         if b.is_ascii_alphabetic() {
             let mut wend = i + 1;
-            let mut digits = false;
-            while wend < n && is_alnum(v[wend]) {
-                digits |= is_digit(v[wend]);
+            let mut classes = 0;
+            while wend < n {
+                // One table load per byte answers both questions.
+                let c = BYTE_CLASS[v[wend] as usize];
+                if c & (C_DIGIT | C_ALPHA) == 0 {
+                    break;
+                }
+                classes |= c;
                 wend += 1;
             }
+            let digits = classes & C_DIGIT != 0;
             // A plain short word (a name, a street, a city): no detector's
             // shape is one. Ids, IBANs, codes and templates hold digits,
             // sequences run to 20 letters or more, and a hex MAC/UUID/IPv6
@@ -2027,6 +2035,24 @@ mod tests {
             start: 0,
             overflow: false,
             ext: false,
+        }
+    }
+
+    /// The class table answers as the standard library does, every byte.
+    #[test]
+    fn byte_classes_agree_with_std() {
+        for b in 0..=255u8 {
+            assert_eq!(is_alnum(b), b.is_ascii_alphanumeric(), "{b:#x}");
+            assert_eq!(
+                BYTE_CLASS[b as usize] & C_DIGIT != 0,
+                b.is_ascii_digit(),
+                "{b:#x}"
+            );
+            assert_eq!(
+                BYTE_CLASS[b as usize] & C_ALPHA != 0,
+                b.is_ascii_alphabetic(),
+                "{b:#x}"
+            );
         }
     }
 
