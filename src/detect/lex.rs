@@ -175,6 +175,21 @@ struct Group {
 const MAX_RUNS: usize = 16;
 
 impl Group {
+    fn empty() -> Group {
+        Group {
+            nd: 0,
+            runs: [(0, 0, 0, 0); MAX_RUNS],
+            seps: [0; MAX_RUNS],
+            nr: 0,
+            plus: false,
+            paren: false,
+            neg: false,
+            start: 0,
+            overflow: false,
+            ext: false,
+        }
+    }
+
     /// Byte span of runs `a..=b`, with a sign or parenthesis that starts
     /// the group.
     fn span(&self, a: usize, b: usize) -> (usize, usize) {
@@ -207,18 +222,7 @@ impl Scratch {
         Box::new(Scratch {
             emails: Vec::new(),
             decimals: Vec::new(),
-            group: Group {
-                nd: 0,
-                runs: [(0, 0, 0, 0); MAX_RUNS],
-                seps: [0; MAX_RUNS],
-                nr: 0,
-                plus: false,
-                paren: false,
-                neg: false,
-                start: 0,
-                overflow: false,
-                ext: false,
-            },
+            group: Group::empty(),
         })
     }
 }
@@ -2023,21 +2027,6 @@ pub(super) fn parse_date_general(v: &[u8]) -> Option<(u32, u32, u32)> {
 mod tests {
     use super::*;
 
-    fn empty_group() -> Group {
-        Group {
-            nd: 0,
-            runs: [(0, 0, 0, 0); MAX_RUNS],
-            seps: [0; MAX_RUNS],
-            nr: 0,
-            plus: false,
-            paren: false,
-            neg: false,
-            start: 0,
-            overflow: false,
-            ext: false,
-        }
-    }
-
     /// The class table answers as the standard library does, every byte.
     #[test]
     fn byte_classes_agree_with_std() {
@@ -2063,7 +2052,7 @@ mod tests {
         #[test]
         fn sub_holds_its_runs_digits(v in "[0-9 .()+/-]{0,64}") {
             let v = v.as_bytes();
-            let mut g = empty_group();
+            let mut g = Group::empty();
             for i in 0..v.len() {
                 if lex_group(v, i, &mut g).is_none() || g.nd == 0 || g.overflow {
                     continue;
