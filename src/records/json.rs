@@ -75,7 +75,12 @@ impl Walker {
                         unescape(&d[ks..ke], &mut tmp);
                         self.path.push_str(&String::from_utf8_lossy(&tmp));
                     } else {
-                        self.path.push_str(&String::from_utf8_lossy(&d[ks..ke]));
+                        // Valid UTF-8 (nearly every key) is pushed as is: the
+                        // lossy conversion's chunk walk cost more per key.
+                        match std::str::from_utf8(&d[ks..ke]) {
+                            Ok(k) => self.path.push_str(k),
+                            Err(_) => self.path.push_str(&String::from_utf8_lossy(&d[ks..ke])),
+                        }
                     }
                     skip_ws(d, p);
                     if d.get(*p) != Some(&b':') {
