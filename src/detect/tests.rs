@@ -2,6 +2,7 @@
 //! the issues, table-driven.
 
 use super::*;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
 fn eng() -> Engine {
     Engine::builtin()
