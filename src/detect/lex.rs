@@ -68,15 +68,21 @@ impl<'a> Cx<'a> {
 
     /// The value's keyword hits, found once, and the union of the
     /// detectors they name.
+    #[inline]
     fn find_keywords(&mut self) {
         if !self.kw_ready {
-            self.kw_any = KEYWORDS.with(|k| {
-                let mut k = k.borrow_mut();
-                self.eng.keyword_hits(self.v, &mut k);
-                k.iter().fold(0, |acc, &(_, _, m)| acc | m)
-            });
-            self.kw_ready = true;
+            self.load_keywords();
         }
+    }
+
+    #[inline(never)]
+    fn load_keywords(&mut self) {
+        self.kw_any = KEYWORDS.with(|k| {
+            let mut k = k.borrow_mut();
+            self.eng.keyword_hits(self.v, &mut k);
+            k.iter().fold(0, |acc, &(_, _, m)| acc | m)
+        });
+        self.kw_ready = true;
     }
 
     /// The detectors of matcher `m` a keyword window could still admit in

@@ -13,18 +13,16 @@
 pub mod catalog;
 pub mod check;
 pub mod icd10;
+mod keywords;
 mod lex;
 pub mod memo;
 pub mod validate;
 
 use crate::category::IdClass;
-use aho_corasick::Anchored;
-use aho_corasick::MatchKind;
-use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
 pub use catalog::{Catalog, Detector, IdentityKind, Matcher, ValueShape};
+use keywords::KeywordIndex;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 /// Detector sets are bitmasks so a column's context is two words.
 pub const MAX_DETECTORS: usize = 128;
@@ -319,12 +317,8 @@ pub struct Engine {
     /// The same sets as bit masks.
     matcher_mask: Vec<DetMask>,
     /// Case-insensitive keywords of every detector's context, for windows in
-    /// free text. Built on first use: the automaton is most of the engine's
-    /// start-up (about 5 ms), and a scan of structured values may never
-    /// need it.
-    keywords: OnceLock<Option<DFA>>,
-    keyword_words: Vec<String>,
-    keyword_mask: Vec<DetMask>,
+    /// free text.
+    keywords: KeywordIndex,
     /// Detectors that accept a value only with context.
     needs_context: DetMask,
     regex_dets: Vec<u8>,
@@ -391,39 +385,13 @@ impl Engine {
             catalog,
             by_matcher,
             matcher_mask,
-            keywords: OnceLock::new(),
-            keyword_words: kw_words,
-            keyword_mask,
+            keywords: KeywordIndex::new(&kw_words, &keyword_mask),
             needs_context,
             regex_dets,
             geo_pair_det,
             ctx_cache: Mutex::new(HashMap::new()),
             names,
         }
-    }
-
-    /// Keywords match in text with any separator between their words:
-    /// "social security", "social-security", "social_security",
-    /// "socialsecurity", and "driver's license" for [driver, s, license].
-    /// The automaton holds only the spaced and glued forms (`keyword_words`);
-    /// text is searched with `-` and `_` read as spaces. Every separator in
-    /// the automaton made a phrase of k words 4^(k-1) patterns (1,198 in
-    /// all), and every worker waits while the first one builds the DFA.
-    ///
-    /// The DFA is kept as its own type, not behind `AhoCorasick`, so that
-    /// `keyword_search` can walk its states directly.
-    fn keyword_automaton(&self) -> Option<&DFA> {
-        self.keywords
-            .get_or_init(|| {
-                (!self.keyword_words.is_empty()).then(|| {
-                    DFA::builder()
-                        .ascii_case_insensitive(true)
-                        .match_kind(MatchKind::Standard)
-                        .build(&self.keyword_words)
-                        .expect("keyword automaton")
-                })
-            })
-            .as_ref()
     }
 
     pub fn builtin() -> Engine {
@@ -606,59 +574,7 @@ impl Engine {
     /// Keyword hits in a free-text value: (start, end, detectors).
     pub(crate) fn keyword_hits(&self, v: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
         out.clear();
-        // Keywords are words: a value without letters (most structured
-        // values) holds none, and needs no automaton pass.
-        if !v.iter().any(|b| b.is_ascii_alphabetic()) {
-            return;
-        }
-        let Some(ac) = self.keyword_automaton() else {
-            return;
-        };
-        // One byte for one byte, so spans and word boundaries are the
-        // value's own.
-        if memchr::memchr2(b'-', b'_', v).is_none() {
-            return self.keyword_search(ac, v, out);
-        }
-        SPACED.with_borrow_mut(|buf| {
-            buf.clear();
-            buf.extend(
-                v.iter()
-                    .map(|&b| if b == b'-' || b == b'_' { b' ' } else { b }),
-            );
-            self.keyword_search(ac, buf, out);
-        });
-    }
-
-    /// Every keyword occurrence in `hay` (overlapping ones too) that stands
-    /// as whole words. The DFA is walked here, byte by byte through its
-    /// `Automaton` interface: the crate's overlapping search keeps its
-    /// position in a state struct and bounds-checks each byte (14
-    /// instructions a byte, a fifth of a log line's scan).
-    fn keyword_search(&self, dfa: &DFA, hay: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
-        let start = dfa
-            .start_state(Anchored::No)
-            .expect("an unanchored DFA has an unanchored start");
-        let mut sid = start;
-        for (i, &b) in hay.iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if !dfa.is_special(sid) || !dfa.is_match(sid) {
-                // (No dead state in an unanchored search; a start state
-                // only matters to a prefilter, which is not used here.)
-                continue;
-            }
-            let e = i + 1;
-            let after_ok = e == hay.len() || !hay[e].is_ascii_alphanumeric();
-            if !after_ok {
-                continue;
-            }
-            for k in 0..dfa.match_len(sid) {
-                let pid = dfa.match_pattern(sid, k);
-                let s = e - dfa.pattern_len(pid);
-                if s == 0 || !hay[s - 1].is_ascii_alphanumeric() {
-                    out.push((s, e, self.keyword_mask[pid.as_usize()]));
-                }
-            }
-        }
+        self.keywords.find(v, out);
     }
 
     pub(crate) fn needs_context(&self, det: usize) -> bool {
@@ -738,11 +654,6 @@ fn keyword_forms(words: &[String]) -> Vec<String> {
     out.sort();
     out.dedup();
     out
-}
-
-thread_local! {
-    /// A value with `-`/`_` separators, spaced for the keyword automaton.
-    static SPACED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A point's value for de-duplication inside a record: micro-degrees as

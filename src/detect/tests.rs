@@ -1322,7 +1322,7 @@ fn keyword_automaton_reference(e: &Engine) -> (AhoCorasick, Vec<DetMask>) {
     }
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
+        .match_kind(aho_corasick::MatchKind::Standard)
         .build(&words)
         .unwrap();
     (ac, masks)
@@ -1392,6 +1392,61 @@ fn spaced_keywords_match_as_every_separator_spelled_out() {
         "{found} of {}",
         texts.len()
     );
+}
+
+proptest::proptest! {
+    /// Keyword hits equal the spelled-out automaton's on text strung from
+    /// the catalog's own context phrases (cut short, glued, cased and
+    /// separated every which way) and noise between them.
+    #[test]
+    fn keyword_hits_match_the_automaton_on_strung_phrases(
+        parts in proptest::collection::vec(
+            (proptest::num::u16::ANY, 0usize..12, 0usize..12, proptest::num::u8::ANY),
+            0..10,
+        ),
+    ) {
+        type Reference = (Engine, (AhoCorasick, Vec<DetMask>), Vec<Vec<String>>);
+        static REF: std::sync::LazyLock<Reference> =
+            std::sync::LazyLock::new(|| {
+                let e = Engine::builtin();
+                let r = keyword_automaton_reference(&e);
+                let mut phrases: Vec<Vec<String>> = e
+                    .catalog
+                    .detectors
+                    .iter()
+                    .flat_map(|d| d.context.iter().cloned())
+                    .collect();
+                phrases.sort();
+                phrases.dedup();
+                (e, r, phrases)
+            });
+        let (e, reference, phrases) = &*REF;
+        let seps = [" ", "-", "_", "", "'", "  ", ".", ": ", "9", "x", "'s ", "/"];
+        let mut t = String::new();
+        for &(p, inner, after, case) in &parts {
+            let words = &phrases[p as usize % phrases.len()];
+            for (j, w) in words.iter().enumerate() {
+                if j > 0 {
+                    t.push_str(seps[(inner + j * (case as usize >> 4)) % seps.len()]);
+                }
+                let mut w = w.clone();
+                if (case >> j) & 1 == 1 {
+                    w = w.to_uppercase();
+                }
+                if case & 8 == 8 && j + 1 == words.len() && w.len() > 1 {
+                    w.truncate(w.len() - 1);
+                }
+                t.push_str(&w);
+            }
+            t.push_str(seps[after]);
+        }
+        let mut got = Vec::new();
+        e.keyword_hits(t.as_bytes(), &mut got);
+        let mut want = keyword_hits_reference(reference, t.as_bytes());
+        got.sort();
+        want.sort();
+        proptest::prop_assert_eq!(got, want, "{:?}", t);
+    }
 }
 
 /// `trim` answers untrimmed cells from their end bytes: every shape of
