@@ -1217,10 +1217,15 @@ fn try_icd10(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> Op
         e = k;
     }
     let code = &v[i..e];
-    if !val::icd10cm_shape(code) || !super::icd10::contains(code) {
+    if !val::icd10cm_shape(code) {
         return None;
     }
+    // Context first: without it the list (98,186 codes, unpacked on first
+    // use, some ten milliseconds) need not be loaded or searched at all.
     let d = cx.pick(Matcher::Icd10, i, e, false)?;
+    if !super::icd10::contains(code) {
+        return None;
+    }
     let mut buf = [0u8; 8];
     let mut k = 0;
     for &c in code {
