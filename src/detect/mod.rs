@@ -6,7 +6,7 @@
 //! left-to-right walk groups digits, hex and letters into candidate tokens
 //! whose shape picks the validators to try (Luhn, SSA rules, mod-97, NANP,
 //! ...). Context (the column name, the JSON key path, or a keyword window in
-//! free text, found with one Aho-Corasick pass only when a candidate needs
+//! free text, found word by word (`keywords`) only when a candidate needs
 //! it) decides what shape alone cannot: a bare 9-digit number is an SSN only
 //! under SSN context, and never under an `order_id` or `routing` veto.
 
@@ -358,7 +358,7 @@ impl Engine {
             }
             // Field recognisers are judged by column and key names only,
             // never by a keyword near a value: their words stay out of the
-            // text automaton, which is then smaller and faster.
+            // text keyword index, which then turns more words away.
             if matches!(d.matcher, Matcher::Field | Matcher::Geohash) {
                 continue;
             }
