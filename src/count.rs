@@ -9,28 +9,7 @@
 use crate::category::{CATEGORY_COUNT, Category, CategorySet, IdClass};
 use crate::detect::{Engine, IdentityKind, Matcher, RecordHits};
 use crate::identity::{IdHash, IdentityKey, IdentityMode};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// The identities are already uniform hashes: hashing them again is waste.
-#[derive(Default)]
-pub struct IdHasher(u64);
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ b as u64 ^ (self.0 >> 56);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
-    fn write_u128(&mut self, v: u128) {
-        self.0 = v as u64 ^ (v >> 64) as u64;
-    }
-}
+use hashbrown::HashTable;
 
 /// Exact counts are kept at least this far: ten times the largest threshold.
 pub const DEFAULT_EXACT_LIMIT: usize = 1_000_000;
@@ -121,6 +100,9 @@ impl Counter {
     }
 
     pub fn insert(&mut self, h: IdHash) {
+        // Kept bits only, in the sketch too: an identity counts the same
+        // whether it reaches the sketch directly or from the exact set.
+        let h = h & IDENTITY_BITS;
         match &mut self.hll {
             Some(s) => s.insert(h),
             None => {
@@ -192,35 +174,40 @@ enum Persons {
 /// every core, and each pair of shards fits in cache.
 #[derive(Clone)]
 struct Shards<V> {
-    maps: Vec<ShardMap<V>>,
+    maps: Vec<HashTable<Entry>>,
     /// Entries in all shards together.
     len: usize,
+    _v: std::marker::PhantomData<V>,
 }
 
-type ShardMap<V> = HashMap<Key, V, BuildHasherDefault<IdHasher>>;
+/// An identity and its value in 16 bytes: the identity's low seven bits
+/// (cleared by `Tally::add`, see `IDENTITY_BITS`) hold the value (a
+/// person's categories, seven of them). A separate value byte padded every
+/// entry to 24 bytes: half as much again of memory to fault in and of
+/// cache misses per insert, for a dense data set's half a million persons.
+type Entry = [u64; 2];
 
-/// An identity as two words. As a `u128` key it aligned map entries to 16
-/// bytes, padding a person's one byte of categories to 32: a third more
-/// memory and cache misses than the 24 bytes it needs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key([u64; 2]);
+/// The bits of an identity that are kept: all but the low seven, which an
+/// entry uses for its value. 121 bits of a keyed hash still make a
+/// collision among even billions of persons negligible (below 10^-18).
+pub(crate) const IDENTITY_BITS: IdHash = !0x7F;
+const VALUE_BITS: u64 = 0x7F;
 
-impl Key {
-    #[inline]
-    fn new(id: IdHash) -> Key {
-        Key([id as u64, (id >> 64) as u64])
-    }
-    #[inline]
-    fn id(self) -> IdHash {
-        (self.0[1] as u128) << 64 | self.0[0] as u128
-    }
+#[inline]
+fn entry(id: IdHash, v: u8) -> Entry {
+    debug_assert_eq!(id & !IDENTITY_BITS, 0);
+    [id as u64 | u64::from(v), (id >> 64) as u64]
 }
 
-impl std::hash::Hash for Key {
-    #[inline]
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_u64(self.0[0] ^ self.0[1]);
-    }
+#[inline]
+fn entry_id(e: &Entry) -> IdHash {
+    (e[1] as u128) << 64 | (e[0] & !VALUE_BITS) as u128
+}
+
+/// The identities are already uniform hashes: hashing them again is waste.
+#[inline]
+fn entry_hash(e: &Entry) -> u64 {
+    (e[0] & !VALUE_BITS) ^ e[1]
 }
 
 const SHARD_BITS: u32 = 6;
@@ -230,50 +217,80 @@ const SHARDS: usize = 1 << SHARD_BITS;
 /// shards to the pool would cost more than it saves.
 const PARALLEL_MERGE: usize = 1 << 14;
 
-/// How two entries for the same identity combine: category bits are or-ed.
+/// A map value packed into an entry's seven spare bits; two values for the
+/// same identity combine by or-ing them (category bits; nothing for a set).
 trait Join: Copy + Default + Send {
-    fn join(&mut self, o: Self);
+    fn bits(self) -> u8;
+    fn from_bits(b: u8) -> Self;
 }
 impl Join for u8 {
     #[inline]
-    fn join(&mut self, o: u8) {
-        *self |= o;
+    fn bits(self) -> u8 {
+        debug_assert!(u64::from(self) <= VALUE_BITS);
+        self
+    }
+    #[inline]
+    fn from_bits(b: u8) -> u8 {
+        b
     }
 }
 impl Join for () {
     #[inline]
-    fn join(&mut self, _: ()) {}
+    fn bits(self) -> u8 {
+        0
+    }
+    #[inline]
+    fn from_bits(_: u8) {}
+}
+
+/// Adds `e` to `m`, or-ing its value into an entry already there; true if
+/// the identity was new.
+#[inline]
+fn add_entry(m: &mut HashTable<Entry>, e: Entry) -> bool {
+    let same = |o: &Entry| (o[0] ^ e[0]) & !VALUE_BITS == 0 && o[1] == e[1];
+    match m.entry(entry_hash(&e), same, entry_hash) {
+        hashbrown::hash_table::Entry::Occupied(mut o) => {
+            o.get_mut()[0] |= e[0] & VALUE_BITS;
+            false
+        }
+        hashbrown::hash_table::Entry::Vacant(v) => {
+            v.insert(e);
+            true
+        }
+    }
 }
 
 impl<V: Join> Shards<V> {
     fn new() -> Shards<V> {
         Shards {
-            maps: (0..SHARDS).map(|_| HashMap::default()).collect(),
+            maps: (0..SHARDS).map(|_| HashTable::new()).collect(),
             len: 0,
+            _v: std::marker::PhantomData,
         }
     }
 
     #[inline]
     fn add(&mut self, id: IdHash, v: V) {
         let m = &mut self.maps[(id >> (128 - SHARD_BITS)) as usize];
-        let before = m.len();
-        m.entry(Key::new(id)).or_default().join(v);
-        self.len += m.len() - before;
+        self.len += usize::from(add_entry(m, entry(id, v.bits())));
     }
 
     fn iter(&self) -> impl Iterator<Item = (IdHash, V)> + '_ {
-        self.maps.iter().flatten().map(|(k, &v)| (k.id(), v))
+        self.maps
+            .iter()
+            .flatten()
+            .map(|e| (entry_id(e), V::from_bits((e[0] & VALUE_BITS) as u8)))
     }
 
     fn merge(&mut self, o: Shards<V>) {
-        fn one<V: Join>(a: &mut ShardMap<V>, b: ShardMap<V>) {
+        fn one(a: &mut HashTable<Entry>, b: HashTable<Entry>) {
             let (mut big, small) = if b.len() > a.len() {
                 (b, std::mem::take(a))
             } else {
                 (std::mem::take(a), b)
             };
-            for (id, v) in small {
-                big.entry(id).or_default().join(v);
+            for e in small {
+                add_entry(&mut big, e);
             }
             *a = big;
         }
@@ -295,6 +312,7 @@ impl<V: Join> Shards<V> {
 
 impl Persons {
     fn add(&mut self, id: IdHash, cats: CategorySet, limit: usize) {
+        let id = id & IDENTITY_BITS;
         match self {
             Persons::Exact(m) => {
                 m.add(id, cats.0);
@@ -772,13 +790,17 @@ mod tests {
         ] {
             let (mut a, mut b) = (Shards::<u8>::new(), Shards::<u8>::new());
             let mut want: std::collections::HashMap<IdHash, u8> = Default::default();
+            // (Shards take identities with their value bits cleared, as
+            // `Persons` and `Counter` pass them.)
             for (i, h) in ids(na, 1).enumerate() {
+                let h = h & IDENTITY_BITS;
                 let bits = 1 << (i % 7);
                 a.add(h, bits);
                 *want.entry(h).or_default() |= bits;
             }
             // `b` holds `shared` of `a`'s identities (other bits) and its own.
             for (i, h) in ids(shared, 1).chain(ids(nb - shared, 2)).enumerate() {
+                let h = h & IDENTITY_BITS;
                 let bits = 1 << ((i + 3) % 7);
                 b.add(h, bits);
                 b.add(h, bits);
@@ -793,7 +815,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_keep_every_bit_of_an_identity() {
+    fn entries_keep_every_kept_bit_of_an_identity_and_the_value() {
         for id in [
             0u128,
             1,
@@ -802,9 +824,14 @@ mod tests {
             (1 << 64) - 1,
             0x0123_4567_89ab_cdef_fedc_ba98_7654_3210,
         ] {
-            assert_eq!(Key::new(id).id(), id);
+            let id = id & IDENTITY_BITS;
+            for v in [0u8, 1, 0x55, 0x7F] {
+                let e = entry(id, v);
+                assert_eq!((entry_id(&e), (e[0] & VALUE_BITS) as u8), (id, v));
+            }
         }
-        assert_eq!(std::mem::size_of::<(Key, u8)>(), 24);
+        assert_eq!(std::mem::size_of::<Entry>(), 16);
+        assert!(CATEGORY_COUNT <= VALUE_BITS.count_ones() as usize);
     }
 
     /// Deferred inserts count exactly as immediate ones, below and past the
