@@ -1,7 +1,7 @@
 //! Counting: distinct persons (devices) per category, merged across threads
 //! (and, later, across machines).
 //!
-//! A `Counter` is exact (a set of 128-bit keyed hashes) up to a limit set far
+//! A `Counter` is exact (a set of keyed hashes, 121 bits each) up to a limit set far
 //! past every threshold, so every verdict is exact; past the limit it turns
 //! into a HyperLogLog sketch, bounded in memory whatever the number of
 //! persons, mergeable, and reported as an estimate with its error.
