@@ -576,6 +576,18 @@ fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
             r.matcher
         )));
     }
+    // A term with no letter or digit would name no column and, as a
+    // keyword, stand everywhere.
+    if let Some(t) = r
+        .context
+        .iter()
+        .chain(&r.veto)
+        .find(|t| tokens(t).is_empty())
+    {
+        return Err(err(format!(
+            "context and veto terms need a letter or digit ({t:?} has none)"
+        )));
+    }
     if r.supporting && (class.is_some() || r.strength.is_some()) {
         return Err(err(
             "a supporting detector is evidence only: no class and no strength".into(),
@@ -698,5 +710,21 @@ negative = [{ text = "2" }]
 "#;
         let e = parse_file("y.toml", text).unwrap_err().to_string();
         assert!(e.contains("unknown category"), "{e}");
+        let text = r#"
+[[detector]]
+id = "d"
+name = "n"
+category = "covered_personal_identifiers"
+class = "a"
+matcher = "regex"
+regex = "\\bS[0-9]{7}\\b"
+context = ["school id", " - "]
+reference = "r"
+explain = "e"
+positive = [{ text = "school id S1234567" }]
+negative = [{ text = "S1234567" }]
+"#;
+        let e = parse_file("z.toml", text).unwrap_err().to_string();
+        assert!(e.starts_with("z.toml") && e.contains("\" - \""), "{e}");
     }
 }

@@ -112,3 +112,48 @@ negative = [{ text = "y" }]
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("zbad.toml"), "{}", o.stderr);
 }
+
+/// A user's keywords may be in another script: they are found in free text
+/// as whole words (ASCII letters in either case), and a keyword with no
+/// letter or digit is refused by name.
+#[test]
+fn user_keywords_beyond_ascii() {
+    let d = tmp();
+    let detector = |context: &str| {
+        format!(
+            r#"
+[[detector]]
+id = "school_id"
+name = "School id"
+category = "covered_personal_identifiers"
+class = "a"
+identity = "person"
+strength = 2
+matcher = "regex"
+regex = "\\bS[0-9]{{7}}\\b"
+needs_context = true
+context = {context}
+reference = "internal"
+explain = "school ids"
+positive = [{{ text = "l'école S1234567" }}]
+negative = [{{ text = "S1234567" }}]
+"#
+        )
+    };
+    write(
+        d.path(),
+        "school.toml",
+        detector(r#"["école", "número de matrícula"]"#),
+    );
+    let f = write(
+        d.path(),
+        "notes.log",
+        "l'école S1234567\nNúmero-De_Matrícula: S7654321\nxécole S1111111\nS2222222\n",
+    );
+    let (v, _) = scan(&["--patterns", s(d.path()), s(&f)]);
+    assert_eq!(v["detectors"]["school_id"]["matches"], 2);
+    write(d.path(), "school.toml", detector(r#"["école", " - "]"#));
+    let o = run(&["scan", "--patterns", s(d.path()), s(&f)]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("school.toml"), "{}", o.stderr);
+}
