@@ -1,9 +1,9 @@
 //! Context keywords in free text, found word by word.
 //!
 //! A keyword counts only as whole words (`ssn` in `ssn: 536-22-1234`, not in
-//! `lessons`), and every keyword begins and ends with a letter or digit, so
-//! an occurrence starts where a word of the text starts, and that word is
-//! the keyword's first word, whole. The text is therefore read a word at a
+//! `lessons`), and every built-in keyword begins with an ASCII letter or
+//! digit, so an occurrence starts where a word of the text starts, and that
+//! word is the keyword's first word, whole. The text is therefore read a word at a
 //! time: a word that is no keyword's first word (nearly all of them) is
 //! turned away by one bit of a filter, and the few left are compared with
 //! the keywords that begin with them. (A user's keyword that begins with a
@@ -48,9 +48,9 @@ fn filter_bit(len: usize, first: u8, last: u8) -> usize {
     (x.wrapping_mul(0x9E37_79B1) >> (32 - FILTER_BITS)) as usize
 }
 
-/// The key of an alphanumeric word, case folded: its length, its first
-/// eight bytes and its last eight. Words that share a key are told apart by
-/// the comparison that follows.
+/// The key of an alphanumeric word (one byte at least), case folded: its
+/// length, its first eight bytes and its last eight. Words that share a key
+/// are told apart by the comparison that follows.
 #[inline]
 fn word_key(w: &[u8]) -> u64 {
     const FOLD: u64 = 0x2020_2020_2020_2020;
@@ -68,8 +68,8 @@ fn word_key(w: &[u8]) -> u64 {
     ((head | FOLD).wrapping_mul(k) ^ (tail | FOLD).rotate_left(29) ^ n as u64).wrapping_mul(k)
 }
 
-/// Alphanumeric words: for 0-7 byte words `tail_word` needs one byte at
-/// least, which every word has.
+/// What words are made of: ASCII letters and digits, as in the automaton's
+/// whole-word test.
 #[inline]
 fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()

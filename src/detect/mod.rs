@@ -317,7 +317,11 @@ pub struct Engine {
     /// The same sets as bit masks.
     matcher_mask: Vec<DetMask>,
     /// Case-insensitive keywords of every detector's context, for windows in
-    /// free text.
+    /// free text. A phrase matches with any separator between its words
+    /// ("social security", "social-security", "social_security",
+    /// "socialsecurity"; "driver's license" for [driver, s, license]): it is
+    /// stored spaced and glued (`keyword_forms`), and a space in it stands
+    /// for a space, `-` or `_` in the text.
     keywords: KeywordIndex,
     /// Detectors that accept a value only with context.
     needs_context: DetMask,
