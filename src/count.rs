@@ -1,10 +1,10 @@
 //! Counting: distinct persons (devices) per category, merged across threads
 //! (and, later, across machines).
 //!
-//! A `Counter` is exact (a set of keyed hashes, 121 bits each) up to a limit set far
-//! past every threshold, so every verdict is exact; past the limit it turns
-//! into a HyperLogLog sketch, bounded in memory whatever the number of
-//! persons, mergeable, and reported as an estimate with its error.
+//! A `Counter` is exact (a set of keyed hashes, 121 bits each) up to a
+//! limit set far past every threshold, so every verdict is exact; past the
+//! limit it turns into a HyperLogLog sketch, bounded in memory whatever the
+//! number of persons, mergeable, and reported as an estimate with its error.
 
 use crate::category::{CATEGORY_COUNT, Category, CategorySet, IdClass};
 use crate::detect::{Engine, IdentityKind, Matcher, RecordHits};
@@ -181,8 +181,8 @@ struct Shards<V> {
 }
 
 /// An identity and its value in 16 bytes: the identity's low seven bits
-/// (cleared by `Tally::add`, see `IDENTITY_BITS`) hold the value (a
-/// person's categories, seven of them). A separate value byte padded every
+/// (cleared by `Persons::add` and `Counter::insert`, see `IDENTITY_BITS`)
+/// hold the value (a person's categories, seven of them). A separate value byte padded every
 /// entry to 24 bytes: half as much again of memory to fault in and of
 /// cache misses per insert, for a dense data set's half a million persons.
 type Entry = [u64; 2];
@@ -219,11 +219,11 @@ const PARALLEL_MERGE: usize = 1 << 14;
 
 /// A map value packed into an entry's seven spare bits; two values for the
 /// same identity combine by or-ing them (category bits; nothing for a set).
-trait Join: Copy + Default + Send {
+trait Packed: Copy + Default + Send {
     fn bits(self) -> u8;
     fn from_bits(b: u8) -> Self;
 }
-impl Join for u8 {
+impl Packed for u8 {
     #[inline]
     fn bits(self) -> u8 {
         debug_assert!(u64::from(self) <= VALUE_BITS);
@@ -234,7 +234,7 @@ impl Join for u8 {
         b
     }
 }
-impl Join for () {
+impl Packed for () {
     #[inline]
     fn bits(self) -> u8 {
         0
@@ -260,7 +260,7 @@ fn add_entry(m: &mut HashTable<Entry>, e: Entry) -> bool {
     }
 }
 
-impl<V: Join> Shards<V> {
+impl<V: Packed> Shards<V> {
     fn new() -> Shards<V> {
         Shards {
             maps: (0..SHARDS).map(|_| HashTable::new()).collect(),
