@@ -576,13 +576,13 @@ fn compile(file: &str, r: RawDetector) -> Result<Detector, CatalogError> {
             r.matcher
         )));
     }
-    // A term with no letter or digit would name no column and, as a
-    // keyword, stand everywhere.
+    // A term with no letter or digit (no tokens) would name no column and,
+    // as a keyword, stand everywhere.
     if let Some(t) = r
         .context
         .iter()
         .chain(&r.veto)
-        .find(|t| tokens(t).is_empty())
+        .find(|t| !t.chars().any(char::is_alphanumeric))
     {
         return Err(err(format!(
             "context and veto terms need a letter or digit ({t:?} has none)"

@@ -164,6 +164,16 @@ impl KeywordIndex {
             carry = m >> 63;
             base += 64;
         }
+        if !self.odd.is_empty() {
+            self.find_odd(hay, out);
+        }
+    }
+
+    /// The keywords that begin outside ASCII, each by its first byte.
+    #[cold]
+    #[inline(never)]
+    fn find_odd(&self, hay: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
+        let n = hay.len();
         for &id in &self.odd {
             let w = &self.words[id as usize];
             for s in memchr::memchr_iter(w[0], hay) {
