@@ -1007,7 +1007,10 @@ fn try_template(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) ->
         // A raw record: its bytes are binary, so the value ends here for
         // the lexer; only the header is needed.
         n
-    } else if w.len() >= 5 && B64.iter().any(|p| w.starts_with(p)) {
+    } else if w.len() >= 5
+        && matches!(w[0], b'R' | b'S' | b'M')
+        && B64.iter().any(|p| w.starts_with(p))
+    {
         let mut e = i;
         while e < n && (is_alnum(v[e]) || matches!(v[e], b'+' | b'/' | b'=')) {
             e += 1;
