@@ -1107,6 +1107,15 @@ fn short_number_gate_boundary() {
         ("", "account number 12345678", true),
         ("comments", "DL 1234567", true),
         ("street_address", "7657 Broadway Apt 27", false),
+        ("", "2026-01-01T00:00:58Z", false),
+        ("ts", "2026-01-01T00:00:58Z", false),
+        ("", "2026-01-01T00:00:58Z INFO http status=200", false),
+        ("", "at 2026-01-01T00:00:58Z call 612.997.7839", true),
+        ("", "2026-01-01T00:00:58 612 997 7839", false),
+        ("", "2026-01-01T00:00:58Z 612 997 7839", true),
+        ("", "2026-01-01T00:00:58Z ssn 536221234", true),
+        // A keyword naming a token id: its parts are walked, and found.
+        ("", "username 2026-01-01T00:00:58Z", true),
     ] {
         let c = ctx_of(&e, col);
         let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
@@ -1115,6 +1124,73 @@ fn short_number_gate_boundary() {
         assert_eq!(hits_of(&gated), hits_of(&full), "{col} {v}");
         assert_eq!(!gated.hits.is_empty(), found, "{col} {v}");
     }
+}
+
+/// ISO instants skipped whole by the gated walk find what the full walk
+/// finds: every prefix (keywords naming token and digit ids among them),
+/// form and suffix (bytes that would join or extend a token) together,
+/// under every column context here.
+#[test]
+fn iso_instants_gated_and_full_agree() {
+    let e = eng();
+    let prefixes = [
+        "",
+        "at ",
+        "ts=",
+        "username ",
+        "DL ",
+        "pin: ",
+        "account ",
+        "12 ",
+        "a@b.com ",
+        "(",
+    ];
+    let instants = [
+        "2026-01-01T00:00:58Z",
+        "1999-12-31T23:59:59Z",
+        "2026-01-01T00:00:58",
+        "2026-01-01t00:00:58z",
+        "2026-01-01T00:00:58.123Z",
+        "2026-01-01T00:00:58+00:00",
+    ];
+    let suffixes = [
+        "",
+        " ",
+        ",",
+        "\"",
+        ".",
+        "_",
+        "-",
+        "@x.com",
+        ":12",
+        "Z",
+        "x",
+        " 612 997 7839",
+        " ssn 536221234",
+        " 200 OK",
+        ".5 -93.2",
+    ];
+    let mut found = 0;
+    for p in prefixes {
+        for t in instants {
+            for sfx in suffixes {
+                let v = format!("{p}{t}{sfx}");
+                for col in GATE_COLUMNS {
+                    let c = ctx_of(&e, col);
+                    let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+                    lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
+                    lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
+                    assert_eq!(hits_of(&gated), hits_of(&full), "{col:?} {v:?}");
+                    found += usize::from(!gated.hits.is_empty());
+                }
+            }
+        }
+    }
+    // Both kinds are exercised: values with detections, and without.
+    assert!(
+        found > 100 && found < 10 * 6 * 15 * GATE_COLUMNS.len() - 100,
+        "{found}"
+    );
 }
 
 /// Bytes of digits, separators and marks (with a few letters and UTF-8
@@ -1138,7 +1214,13 @@ fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         "|[0-9]{1,5} [A-Z][a-z]{2,8} (St|Ave|Rd)( Apt [0-9]{1,3}[A-Z]?)?",
         "|(account|acct|passport|DL|license|member|policy|routing|MRN|SSN|phone|card)",
         "( number| no| #|:)? ?[0-9]{1,4}[- ]?[0-9]{1,5}( on file| [a-z]{2,5})?",
-        "|[a-z]{1,6} [0-9]{2,8} (passport|account|DL|MRN|SSN)"
+        "|[a-z]{1,6} [0-9]{2,8} (passport|account|DL|MRN|SSN)",
+        // ISO instants, alone, in a line, beside keywords, numbers, e-mail
+        // and separators that would join or extend their tokens.
+        "|((pin|account|DL|SSN|MRN|username|user|login|ts|at) ?[:=]? ?)?",
+        "[12][0-9]{3}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][Zz]?",
+        "(\\.[0-9]{1,3}Z)?[ ,;\"|)\\]}._@:x-]?",
+        "( ?[0-9]{1,4}( [0-9]{3,4}){0,3}| [a-z]{1,5}@[a-z]{1,5}\\.com| (pin|SSN) [0-9]{4,9})?"
     ))
     .unwrap()
     .prop_map(String::into_bytes);
