@@ -570,7 +570,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
             continue;
         }
         // An ISO 8601 instant (`2026-01-01T00:00:58Z`: a log line's or an
-        // event's time stamp) is five tokens to the walk, each tried as a
+        // event's time stamp) is five tokens or more to the walk, each tried as a
         // MAC, UUID, IPv6 address, digit group and word, and none of them
         // can be anything but an id beside a keyword. Where no keyword of
         // the value names a digit or token id detector, the walk would find
@@ -636,19 +636,34 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     }
 }
 
-/// The end of an ISO 8601 UTC instant at `i` (`YYYY-MM-DDTHH:MM:SSZ`),
-/// where the byte after it ends every token of it and starts no e-mail:
-/// the end of the value, white space, or `,` `;` quotes and brackets. Only
-/// this form, whose `Z` keeps the seconds from joining a digit group that
-/// follows (`...:58 212 555 0123` would be one group to the walk).
+/// The end of an ISO 8601 UTC instant at `i` (`YYYY-MM-DDTHH:MM:SSZ`, or
+/// with a fraction of a second, `...:SS.123Z`), where the byte after it
+/// ends every token of it and starts no e-mail: the end of the value,
+/// white space, or `,` `;` quotes and brackets. Only the `Z` forms: the `Z`
+/// keeps the seconds from joining a digit group that follows (without it,
+/// `...:58 212 555 0123` is one group to the walk).
 fn iso_instant_end(v: &[u8], i: usize) -> Option<usize> {
-    const SHAPE: &[u8; 20] = b"9999-99-99T99:99:99Z";
-    let t = v.get(i..i + 20)?;
+    const SHAPE: &[u8; 19] = b"9999-99-99T99:99:99";
+    let t = v.get(i..i + 19)?;
     let shaped = t
         .iter()
         .zip(SHAPE)
         .all(|(&c, &s)| if s == b'9' { is_digit(c) } else { c == s });
-    let e = i + 20;
+    if !shaped {
+        return None;
+    }
+    let mut e = i + 19;
+    if v.get(e) == Some(&b'.') {
+        let f = digit_run_end(v, e + 1);
+        if f == e + 1 || f - e > 10 {
+            return None;
+        }
+        e = f;
+    }
+    if v.get(e) != Some(&b'Z') {
+        return None;
+    }
+    e += 1;
     let ends = match v.get(e) {
         None => true,
         Some(&b) => matches!(
@@ -656,7 +671,7 @@ fn iso_instant_end(v: &[u8], i: usize) -> Option<usize> {
             b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b'"' | b'\'' | b')' | b']' | b'}' | b'|'
         ),
     };
-    (shaped && ends).then_some(e)
+    ends.then_some(e)
 }
 
 fn token_at(
