@@ -570,9 +570,9 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
             continue;
         }
         // An ISO 8601 instant (`2026-01-01T00:00:58Z`: a log line's or an
-        // event's time stamp) is five tokens or more to the walk, each tried as a
-        // MAC, UUID, IPv6 address, digit group and word, and none of them
-        // can be anything but an id beside a keyword. Where no keyword of
+        // event's time stamp) is five tokens or more to the walk, each
+        // tried as a MAC, UUID, IPv6 address, digit group and word, and none
+        // of them can be anything but an id beside a keyword. Where no keyword of
         // the value names a digit or token id detector, the walk would find
         // nothing in it and end where it ends: skip it whole. (The tests
         // walk such values in full and compare.)
