@@ -649,25 +649,37 @@ pub(crate) fn mailbox_valid(local: &[u8], domain: &[u8]) -> bool {
     punycode || ((2..=24).contains(&last.len()) && last.iter().all(u8::is_ascii_alphabetic))
 }
 
-fn ipv4_octet_ok(p: &[u8]) -> bool {
-    (1..=3).contains(&p.len())
-        && all_digits(p)
-        && !(p.len() > 1 && p[0] == b'0')
-        && digits_value(p) <= 255
-}
-
 /// Dotted-quad IPv4 (RFC 791 text convention). Leading zeros are refused
 /// because many parsers read them as octal, so `010.0.0.1` is ambiguous and
 /// usually a version string or a date, not an address.
 pub fn ipv4_valid(s: &[u8]) -> bool {
-    let mut parts = 0;
-    for p in s.split(|&b| b == b'.') {
-        parts += 1;
-        if parts > 4 || !ipv4_octet_ok(p) {
+    // One pass, each octet checked at its dot (every address column cell
+    // pays this: splitting and re-reading each octet was 400 instructions).
+    let octet_ok = |len: u32, value: u32, first: u8| {
+        (1..=3).contains(&len) && value <= 255 && !(len > 1 && first == b'0')
+    };
+    let (mut dots, mut len, mut value, mut first) = (0u32, 0u32, 0u32, 0u8);
+    for &b in s {
+        if b == b'.' {
+            if dots == 3 || !octet_ok(len, value, first) {
+                return false;
+            }
+            dots += 1;
+            (len, value) = (0, 0);
+        } else if b.is_ascii_digit() {
+            if len == 0 {
+                first = b;
+            }
+            len += 1;
+            if len > 3 {
+                return false;
+            }
+            value = value * 10 + u32::from(b - b'0');
+        } else {
             return false;
         }
     }
-    parts == 4
+    dots == 3 && octet_ok(len, value, first)
 }
 
 fn find_double_colon(s: &[u8]) -> Option<usize> {
@@ -2656,7 +2668,7 @@ mod tests {
         }
 
         #[test]
-        fn ipv4_agrees_with_std_on_noise(s in "[0-9.]{0,17}") {
+        fn ipv4_agrees_with_std_on_noise(s in "[0-9.]{0,17}|[0-9.a +:-]{0,17}") {
             prop_assert_eq!(ipv4_valid(s.as_bytes()), s.parse::<Ipv4Addr>().is_ok(), "{}", s);
         }
 
