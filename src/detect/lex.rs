@@ -236,6 +236,7 @@ impl Scratch {
 /// Lexes into a caller's group (a few hundred bytes: returned by value it
 /// cost a copy per token). Its arrays are read only up to the counts set
 /// here, so they are not cleared.
+#[inline(always)]
 fn lex_group(v: &[u8], i: usize, g: &mut Group) -> Option<usize> {
     let n = v.len();
     g.nd = 0;
@@ -536,6 +537,13 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         decimals,
         group,
     } = &mut *sc;
+    // Most cells of a dense table that reach this point are one number: an
+    // SSN, a phone, a card, an IMEI. Decided whole, its first branch of
+    // `interpret` taken directly, when it is found; anything else walks.
+    if GATE && flags & !(C_DIGIT | C_DOT) == 0 && whole_number(&mut cx, group, rec) {
+        rec.lex = Some(sc);
+        return;
+    }
     emails.clear();
     if at && !eng.dets(Matcher::Email).is_empty() {
         for at in memchr::memchr_iter(b'@', v) {
@@ -634,6 +642,128 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     if digit && (degree || (apos && quote)) && eng.geo_pair_det().is_some() {
         dms_pair(eng, v, rec);
     }
+}
+
+/// A value that is one digit group and nothing else, in a layout whose
+/// first applicable branch of `interpret` is known: true when that branch
+/// finds its identifier (pushed as `interpret` pushes it), false to walk the
+/// value instead (nothing pushed).
+///
+/// Why this is what the walk finds. The caller has seen no letter, `@`,
+/// `:`, degree sign or quote in the value, so no keyword stands in it, no
+/// candidate has context but the column's, and the e-mail, IPv6, ANSI/NIST
+/// and degree passes find nothing. The walk's first token starts at byte 0
+/// (a digit, or `+`/`(` before one); `token_at` tries a MAC there (17 bytes
+/// with `:`/`-` at 2, or 14 with `.` at 4 and 9: excluded below, though no
+/// layout here has either) and a UUID (36 bytes: longer than any value
+/// here), then `try_digits`, whose group is `lex_group`'s, here the whole
+/// value. `interpret` on the whole group tries IMEI, ICCID, formatted SSN,
+/// card, phone, bare nine digits, then a dotted quad, in that order; each
+/// layout below takes the branches its digit count and runs allow, in that
+/// order. When one finds its identifier the walk ends
+/// with the value, no decimal kept. When none does, the walk goes on to
+/// other branches and to splits of the group: this returns false and the
+/// value is walked from the start. The tests compare the two walks.
+#[inline(never)]
+fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
+    let v = cx.v;
+    let n = v.len();
+    if !(9..=24).contains(&n) {
+        return false;
+    }
+    let b = v[0];
+    if !(is_digit(b) || (matches!(b, b'+' | b'(') && is_digit(v[1]))) {
+        return false;
+    }
+    if n >= 14 && (matches!(v[2], b':' | b'-') || (v[4] == b'.' && v[9] == b'.')) {
+        return false;
+    }
+    match lex_group(v, 0, g) {
+        Some(e) if e == n && !g.overflow && !g.ext && !g.neg => {}
+        _ => return false,
+    }
+    let (nd, nr) = (g.nd, g.nr);
+    // No layout below has two runs under twelve digits (a ZIP+4 code).
+    if nd > 18 || (nr == 2 && nd < 12) {
+        return false;
+    }
+    let mut buf = [0u8; 24];
+    for &(len, d0, rs, _) in &g.runs[..nr] {
+        let (d0, rs, len) = (d0 as usize, rs as usize, len as usize);
+        buf[d0..d0 + len].copy_from_slice(&v[rs..rs + len]);
+    }
+    let d = &buf[..nd];
+    let lens = |l: &[u8]| nr == l.len() && (0..nr).all(|k| g.runs[k].0 == l[k]);
+    // One separator throughout, from `allowed` (none: a single run).
+    let sep = |allowed: &[u8]| {
+        nr < 2 || (allowed.contains(&g.seps[1]) && g.seps[1..nr].iter().all(|&c| c == g.seps[1]))
+    };
+    let bare = !g.plus && !g.paren;
+    let found =
+        |cx: &mut Cx<'_>, rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| match cx
+            .pick(m, 0, n, force)
+        {
+            Some(det) => {
+                rec.push(det, value);
+                true
+            }
+            None => false,
+        };
+    // Formatted SSN or ITIN (IMEI, ICCID want 15 and 19 digits).
+    if nd == 9 && lens(&[3, 2, 4]) && bare && sep(b"- ") {
+        let spaced = g.seps[1] == b' ';
+        return if val::itin_valid(d) {
+            found(cx, rec, Matcher::Itin, spaced, d)
+        } else {
+            val::ssn_valid(d) && found(cx, rec, Matcher::Ssn, spaced, d)
+        };
+    }
+    // Cards (ICCIDs take 19 and 20 digits first: walked); a bare fifteen
+    // is an IMEI first.
+    if (12..=18).contains(&nd)
+        && bare
+        && (nr == 1 || (sep(b" -") && g.runs[..nr].iter().all(|r| r.0 >= 3)))
+    {
+        return (nd == 15
+            && nr == 1
+            && val::imei_valid(d)
+            && found(cx, rec, Matcher::Imei, true, d))
+            || (val::card_valid(d) && found(cx, rec, Matcher::Card, false, d));
+    }
+    // Phones: ten digits 3-3-4, or eleven with the country code 1 (fewer
+    // than twelve: no card).
+    let phone = if nd == 10 && lens(&[3, 3, 4]) {
+        let ok = if g.paren {
+            g.seps[1] == b')' && matches!(g.seps[2], b'-' | b' ' | b'.')
+        } else {
+            !g.plus && sep(b"-. ")
+        };
+        ok.then_some((d, true))
+    } else if nd == 10 && nr == 1 && bare {
+        Some((d, false))
+    } else if nd == 11 && d[0] == b'1' && lens(&[1, 3, 3, 4]) && !g.paren && sep(b"-. ") {
+        Some((&d[1..], true))
+    } else if nd == 11 && d[0] == b'1' && nr == 1 && !g.paren {
+        Some((&d[1..], g.plus))
+    } else {
+        None
+    };
+    if let Some((p, formatted)) = phone {
+        return val::nanp_valid(p) && found(cx, rec, Matcher::PhoneNanp, !formatted, p);
+    }
+    // Bare nine digits: no card or phone has nine; ITIN, SSN, routing
+    // number, each under context.
+    if nd == 9 && nr == 1 && bare {
+        return (val::itin_valid(d) && found(cx, rec, Matcher::Itin, true, d))
+            || (val::ssn_valid(d) && found(cx, rec, Matcher::Ssn, true, d))
+            || (val::aba_valid(d) && found(cx, rec, Matcher::AbaRouting, true, d));
+    }
+    // A dotted quad (no phone or card layout is one): the address, or
+    // nothing (`interpret` tries no other branch, and no split).
+    if nr == 4 && bare && sep(b".") && g.runs[..4].iter().all(|r| r.0 <= 3) {
+        return val::ipv4_valid(v) && found(cx, rec, Matcher::Ipv4, false, v);
+    }
+    false
 }
 
 /// The end of an ISO 8601 UTC instant at `i` (`YYYY-MM-DDTHH:MM:SSZ`, or

@@ -1068,9 +1068,11 @@ fn ctx_of(e: &Engine, name: &str) -> ColumnCtx {
 }
 
 /// Columns whose contexts change what digits mean.
-const GATE_COLUMNS: [&str; 14] = [
+const GATE_COLUMNS: [&str; 16] = [
     "",
     "ssn",
+    "itin",
+    "npi",
     "phone",
     "dob",
     "zip",
@@ -1586,4 +1588,175 @@ fn matcher_masks_hold_their_detectors_in_catalog_order() {
     }
     assert_ne!(e.mask(Matcher::Token), 0);
     assert_ne!(e.mask(Matcher::Digits), 0);
+}
+
+/// Values that are one number, in every layout the whole-number path takes
+/// and its near misses (other separators, signs, MAC and Cisco shapes,
+/// bytes before or after), with digits that are valid SSNs, ITINs, routing
+/// numbers, NPIs, phones, cards and IMEIs and digits that are not: the gated
+/// walk finds what the full walk finds, under every column context here.
+#[test]
+fn whole_numbers_gated_and_full_agree() {
+    let e = eng();
+    let mut lcg = 0x2545_f491_4f6c_dd1du64;
+    let mut random = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                b'0' + ((lcg >> 33) % 10) as u8
+            })
+            .collect()
+    };
+    let luhn = |mut d: Vec<u8>| {
+        let c = validate::luhn_check_digit(&d[..d.len() - 1]);
+        *d.last_mut().unwrap() = c;
+        d
+    };
+    let mut digits: Vec<Vec<u8>> = [
+        "536221234",
+        "912781234",
+        "912931234",
+        "078051120",
+        "000221234",
+        "021000021",
+        "011000015",
+        "1234567893",
+        "2125550123",
+        "6129977839",
+        "2128675309",
+        "1212867530",
+        "12128675309",
+        "00121286753",
+        "4111111111111111",
+        "4444444444444448",
+        "378282246310005",
+        "6011111111111117",
+        "5555555555554444",
+        "30569309025904",
+        "490154203237518",
+        "356938035643809",
+        "353456789012343",
+        "4111111111111",
+        "89014103211118510720",
+        "8901410321111851072",
+        "5105105105105100123",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    for n in 9..=19 {
+        for _ in 0..12 {
+            let d = random(n);
+            digits.push(luhn(d.clone()));
+            digits.push(d);
+        }
+    }
+    let layouts: &[&[u8]] = &[
+        b"###-##-####",
+        b"### ## ####",
+        b"#########",
+        b"###.##.####",
+        b"###-## ####",
+        b"###-###-####",
+        b"###.###.####",
+        b"### ### ####",
+        b"(###) ###-####",
+        b"(###)###-####",
+        b"(###) ###.####",
+        b"##########",
+        b"+##########",
+        b"###-###.####",
+        b"#-###-###-####",
+        b"+# ### ### ####",
+        b"+###########",
+        b"###########",
+        b"# (###) ###-####",
+        b"(#-###-###-####",
+        b"+#-###-###-####",
+        b"###-###-###-####",
+        b"#### #### #### ####",
+        b"####-####-####-####",
+        b"#### ###### #####",
+        b"####-######-####",
+        b"################",
+        b"###############",
+        b"##############",
+        b"#############",
+        b"############",
+        b"##-######-######-#",
+        b"#### #### #### #### ###",
+        b"###################",
+        b"####################",
+        b"##-##-##-##-##-##",
+        b"####.####.####",
+        b"#### ####-#### ####",
+        b"+#### #### #### ####",
+        b"(#### #### #### ####",
+        b" ###-##-####",
+        b"###-##-####.",
+        b"-###-##-####",
+        b"###-##-####-",
+        b"+(###) ###-####",
+        b"####.####.####.####",
+        b"#### #### #### #",
+        // A second number after the first: the walk finds both.
+        b"+###-###-####",
+        b"+### ### ####",
+        b"+(###) ### ####",
+        b"+###-##-####",
+        b"+#########",
+        b"(#########",
+        b"+################",
+        b"(###) ##-####",
+        b"###.###.###.###",
+        b"##.##.##.###",
+        b"###.##.##.###",
+        b"###.###.##.###",
+        b"#.###.###.####",
+        b"###.###.###",
+        b"###.###.###.###.#",
+        b"###.###.###.###.",
+        b"###-##-####,212-555-0123",
+        b"###-###-####;536-22-1234",
+        b"#########.5",
+        b"################/12",
+        b"(###) ###-####,2",
+        b"#########, 1",
+    ];
+    let (mut tried, mut found) = (0, 0);
+    for d in &digits {
+        for layout in layouts {
+            if layout.iter().filter(|&&c| c == b'#').count() != d.len() {
+                continue;
+            }
+            let mut k = 0;
+            let v: Vec<u8> = layout
+                .iter()
+                .map(|&c| {
+                    if c == b'#' {
+                        k += 1;
+                        d[k - 1]
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            for col in GATE_COLUMNS {
+                let c = ctx_of(&e, col);
+                let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+                lex::scan_tokens_gated::<true>(&e, &c, &v, &mut gated);
+                lex::scan_tokens_gated::<false>(&e, &c, &v, &mut full);
+                assert_eq!(
+                    hits_of(&gated),
+                    hits_of(&full),
+                    "{col:?} {:?}",
+                    String::from_utf8_lossy(&v)
+                );
+                tried += 1;
+                found += usize::from(!gated.hits.is_empty());
+            }
+        }
+    }
+    // Both kinds are exercised: values with detections, and without.
+    assert!(found > 1000 && tried - found > 1000, "{found} of {tried}");
 }
