@@ -414,23 +414,12 @@ impl Sub {
     }
 }
 
-/// Per byte of a little-endian word: the top bit set where the byte is no
-/// ASCII digit. Bytes `0`..`9` become 0..9 under the XOR; adding 0x76 to
-/// the low seven bits carries into the top bit from 10 on (never into the
-/// next byte), and a byte of 0x80 or more keeps its own top bit.
-#[inline]
-fn not_digit_bits(w: u64) -> u64 {
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    let t = w ^ (0x30 * LANES);
-    (((t & (0x7f * LANES)) + 0x76 * LANES) | t) & (0x80 * LANES)
-}
-
 /// Where the run of ASCII digits at `j` ends, eight bytes a step (card,
 /// IMEI and phone runs are long enough for a byte loop to show).
 #[inline]
 pub(super) fn digit_run_end(v: &[u8], mut j: usize) -> usize {
     while let Some(w) = v.get(j..j + 8) {
-        let nd = not_digit_bits(u64::from_le_bytes(w.try_into().unwrap()));
+        let nd = val::not_digit_bits(u64::from_le_bytes(w.try_into().unwrap()));
         if nd != 0 {
             return j + (nd.trailing_zeros() / 8) as usize;
         }
@@ -449,7 +438,7 @@ pub(super) fn count_digits(v: &[u8]) -> usize {
     let mut n = 0;
     let mut words = v.chunks_exact(8);
     for w in &mut words {
-        let not_digit = not_digit_bits(u64::from_le_bytes(w.try_into().unwrap()));
+        let not_digit = val::not_digit_bits(u64::from_le_bytes(w.try_into().unwrap()));
         let digit = (!not_digit & (0x80 * LANES)) >> 7;
         n += (digit.wrapping_mul(LANES) >> 56) as usize;
     }
@@ -660,10 +649,10 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
 /// value. `interpret` on the whole group tries IMEI, ICCID, formatted SSN,
 /// card, phone, bare nine digits, then a dotted quad, in that order; each
 /// layout below takes the branches its digit count and runs allow, in that
-/// order. When one finds its identifier the walk ends
-/// with the value, no decimal kept. When none does, the walk goes on to
-/// other branches and to splits of the group: this returns false and the
-/// value is walked from the start. The tests compare the two walks.
+/// order. When one finds its identifier the walk ends with the value, no
+/// decimal kept. When none does, the walk goes on to other branches and to
+/// splits of the group: this returns false and the value is walked from
+/// the start. The tests compare the two walks.
 #[inline(never)]
 fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
     let v = cx.v;
@@ -731,7 +720,10 @@ fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
             || (val::card_valid(d) && found(cx, rec, Matcher::Card, false, d));
     }
     // Phones: ten digits 3-3-4, or eleven with the country code 1 (fewer
-    // than twelve: no card).
+    // than twelve: no card). These are `phone_digits`'s layouts read off the
+    // group (less its `1 (212) ...`, `(1 ...` and `001 ...` forms, which
+    // walk): the `Sub` that helper reads costs what this path saves. The
+    // tests hold the two to the same answers.
     let phone = if nd == 10 && lens(&[3, 3, 4]) {
         let ok = if g.paren {
             g.seps[1] == b')' && matches!(g.seps[2], b'-' | b' ' | b'.')

@@ -23,18 +23,24 @@ const M_PER_DEG: f64 = 111_320.0;
 /// so it is treated as precise geolocation data.
 const PRECISE_CELL_M: f64 = 1000.0;
 
+/// Per byte of a little-endian word: the top bit set where the byte is no
+/// ASCII digit. Bytes `0`..`9` become 0..9 under the XOR; adding 0x76 to
+/// the low seven bits carries into the top bit from 10 on (never into the
+/// next byte), and a byte of 0x80 or more keeps its own top bit.
+#[inline]
+pub(crate) fn not_digit_bits(w: u64) -> u64 {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let t = w ^ (0x30 * LANES);
+    (((t & (0x7f * LANES)) + 0x76 * LANES) | t) & (0x80 * LANES)
+}
+
 #[inline]
 fn all_digits(s: &[u8]) -> bool {
     // Eight bytes a test: cards, IMEIs and ICCIDs are 15-20 digits, and
     // every candidate of them is checked.
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    let not_digit = |w: u64| {
-        let t = w ^ (0x30 * LANES);
-        (((t & (0x7f * LANES)) + 0x76 * LANES) | t) & (0x80 * LANES)
-    };
     let mut words = s.chunks_exact(8);
     for w in &mut words {
-        if not_digit(u64::from_le_bytes(w.try_into().unwrap())) != 0 {
+        if not_digit_bits(u64::from_le_bytes(w.try_into().unwrap())) != 0 {
             return false;
         }
     }
