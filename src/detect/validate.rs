@@ -566,14 +566,18 @@ pub fn nanp_valid(digits10: &[u8]) -> bool {
     if d.len() != 10 || !all_digits(d) {
         return false;
     }
-    let area_ok = d[0] >= b'2'
-        && !(d[1] == b'1' && d[2] == b'1')
-        && d[1] != b'9'
-        && !(d[0] == b'3' && d[1] == b'7')
-        && !(d[0] == b'9' && d[1] == b'6');
-    let exchange_ok = d[3] >= b'2' && !(d[4] == b'1' && d[5] == b'1');
-    let fictional = &d[3..6] == b"555" && (100..=199).contains(&digits_value(&d[6..10]));
-    area_ok && exchange_ok && !fictional
+    // Non-short-circuit operators throughout: each test is on the digits,
+    // which no branch predictor learns (every phone candidate pays this).
+    let area_ok = (d[0] >= b'2')
+        & !((d[1] == b'1') & (d[2] == b'1'))
+        & (d[1] != b'9')
+        & !((d[0] == b'3') & (d[1] == b'7'))
+        & !((d[0] == b'9') & (d[1] == b'6'));
+    let exchange_ok = (d[3] >= b'2') & !((d[4] == b'1') & (d[5] == b'1'));
+    // 555-0100 to 555-0199 (the line number's first two digits 01).
+    let fictional =
+        (d[3] == b'5') & (d[4] == b'5') & (d[5] == b'5') & (d[6] == b'0') & (d[7] == b'1');
+    area_ok & exchange_ok & !fictional
 }
 
 /// RFC 5322 `atext` (unquoted local-part characters).
@@ -1469,6 +1473,35 @@ mod tests {
         values.extend(["", "12345678", "1234567890", "078-05-1120"].map(String::from));
         for v in &values {
             assert_eq!(ssn_valid(v.as_bytes()), plain(v.as_bytes()), "{v}");
+        }
+    }
+
+    /// The branch-free NANP rule is the plain one over every area code,
+    /// the exchange and line bounds and the fictional 555 block.
+    #[test]
+    fn nanp_rule_matches_plain_statement() {
+        let plain = |d: &[u8]| {
+            d.len() == 10
+                && d.iter().all(u8::is_ascii_digit)
+                && d[0] >= b'2'
+                && !(d[1] == b'1' && d[2] == b'1')
+                && d[1] != b'9'
+                && !(d[0] == b'3' && d[1] == b'7')
+                && !(d[0] == b'9' && d[1] == b'6')
+                && d[3] >= b'2'
+                && !(d[4] == b'1' && d[5] == b'1')
+                && !(&d[3..6] == b"555" && (100..=199).contains(&digits_value(&d[6..10])))
+        };
+        for area in 0..1000 {
+            for exch in [0, 1, 100, 111, 199, 200, 211, 311, 554, 555, 556, 911, 999] {
+                for line in [0, 99, 100, 101, 150, 199, 200, 1000, 1100, 1199, 9999] {
+                    let v = format!("{area:03}{exch:03}{line:04}");
+                    assert_eq!(nanp_valid(v.as_bytes()), plain(v.as_bytes()), "{v}");
+                }
+            }
+        }
+        for v in ["", "212555012", "21255501234", "212-555-0123", "2125550a23"] {
+            assert_eq!(nanp_valid(v.as_bytes()), plain(v.as_bytes()), "{v}");
         }
     }
 
