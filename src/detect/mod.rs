@@ -739,22 +739,56 @@ pub fn trim(v: &[u8]) -> &[u8] {
 
 /// Cells that hold no data: a `name` column full of `NULL` names nobody.
 pub fn is_placeholder(v: &[u8]) -> bool {
-    // Every cell pays this check: its length picks the few placeholders it
-    // can be (most lengths: none).
-    let any = |ps: &[&[u8]]| ps.iter().any(|p| p.eq_ignore_ascii_case(v));
-    match v.len() {
-        1 => matches!(v[0], b'-' | b'?' | b'0'),
-        2 => any(&[b"na", b"--", b"\"\""]),
-        3 => any(&[b"nil", b"n/a", b"nan", b"xxx", b"***"]),
-        4 => any(&[b"null", b"none"]),
-        5 => any(&[b"empty"]),
-        7 => any(&[b"unknown"]),
-        8 => any(&[b"redacted"]),
-        9 => any(&[b"undefined"]),
-        10 => any(&[b"[redacted]"]),
-        _ => false,
+    // Every cell with a role pays this check. One table load on its first
+    // byte and length turns away nearly every value (a jump on the length
+    // alone mispredicted across a column's varied lengths); the few left
+    // are compared.
+    let n = v.len();
+    if n == 0 || n > 10 || PLACEHOLDER_STARTS[usize::from(v[0])] & (1 << n) == 0 {
+        return false;
     }
+    PLACEHOLDERS
+        .iter()
+        .any(|p| p.len() == n && p.eq_ignore_ascii_case(v))
 }
+
+/// The values a cell holds in place of a datum (compared ignoring ASCII
+/// case), at most ten bytes: the filter's table is a bit per length.
+const PLACEHOLDERS: &[&[u8]] = &[
+    b"-",
+    b"?",
+    b"0",
+    b"na",
+    b"--",
+    b"\"\"",
+    b"nil",
+    b"n/a",
+    b"nan",
+    b"xxx",
+    b"***",
+    b"null",
+    b"none",
+    b"empty",
+    b"unknown",
+    b"redacted",
+    b"undefined",
+    b"[redacted]",
+];
+
+/// Per first byte (either case), a bit per length of a placeholder that
+/// starts with it.
+static PLACEHOLDER_STARTS: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < PLACEHOLDERS.len() {
+        let p = PLACEHOLDERS[i];
+        let b = p[0];
+        t[b.to_ascii_lowercase() as usize] |= 1 << p.len();
+        t[b.to_ascii_uppercase() as usize] |= 1 << p.len();
+        i += 1;
+    }
+    t
+};
 
 fn country_evidence(v: &[u8], rec: &mut RecordHits) {
     const US: &[&[u8]] = &[

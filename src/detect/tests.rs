@@ -1760,3 +1760,58 @@ fn whole_numbers_gated_and_full_agree() {
     // Both kinds are exercised: values with detections, and without.
     assert!(found > 1000 && tried - found > 1000, "{found} of {tried}");
 }
+
+/// The first-byte filter turns away no placeholder: the check agrees with
+/// the plain list comparison on every placeholder in every case mix, each
+/// with one byte changed, and on noise.
+#[test]
+fn placeholder_filter_keeps_every_placeholder() {
+    let plain = |v: &[u8]| PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(v));
+    let mut values: Vec<Vec<u8>> = vec![vec![], b"David".to_vec(), b"n".to_vec()];
+    for p in PLACEHOLDERS {
+        for mask in 0..1u32 << p.len() {
+            let v: Vec<u8> = p
+                .iter()
+                .enumerate()
+                .map(|(k, &c)| {
+                    if mask >> k & 1 == 1 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            assert!(is_placeholder(&v), "{:?}", String::from_utf8_lossy(&v));
+            values.push(v);
+        }
+        for k in 0..p.len() {
+            for b in [b'a', b'Z', b'0', b' ', b'-', 0xc3] {
+                let mut v = p.to_vec();
+                v[k] = b;
+                values.push(v.clone());
+                v.push(b'x');
+                values.push(v);
+            }
+        }
+    }
+    let mut lcg = 7u64;
+    for _ in 0..20_000 {
+        lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let n = (lcg >> 60) as usize;
+        values.push(
+            (0..n)
+                .map(|k| {
+                    b"-?0naNA\"lLuUxX*eErR[]dDyYoOtTfFi/ "[((lcg >> (k * 5 % 50)) % 34) as usize]
+                })
+                .collect(),
+        );
+    }
+    for v in &values {
+        assert_eq!(
+            is_placeholder(v),
+            plain(v),
+            "{:?}",
+            String::from_utf8_lossy(v)
+        );
+    }
+}
