@@ -782,6 +782,8 @@ static PLACEHOLDER_STARTS: [u16; 256] = {
     let mut i = 0;
     while i < PLACEHOLDERS.len() {
         let p = PLACEHOLDERS[i];
+        // The filter passes lengths 1 to 10 only.
+        assert!(!p.is_empty() && p.len() <= 10, "placeholder length");
         let b = p[0];
         t[b.to_ascii_lowercase() as usize] |= 1 << p.len();
         t[b.to_ascii_uppercase() as usize] |= 1 << p.len();
