@@ -87,8 +87,13 @@ if a != b:
 PY
 echo "reports identical (less timing); timing $ROUNDS runs of each, ABBA order, -j $THREADS"
 
+# Each timed run first reads the input, untimed: on this project's VM the
+# page cache lets go of a 100 MB file within seconds, and a run would
+# otherwise find less of it cached than the one before.
+warm() { find "$FILE" -type f -exec cat {} + >/dev/null; }
 ms() { # binary: wall milliseconds of one scan
     local s e
+    warm
     s=$(date +%s%N)
     scan "$1" > /dev/null
     e=$(date +%s%N)
