@@ -231,6 +231,47 @@ impl KeywordIndex {
 /// and an ASCII letter.
 #[inline]
 fn class_bits(block: &[u8]) -> (u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    if let Ok(b) = <&[u8; 64]>::try_from(block) {
+        return class_bits_sse2(b);
+    }
+    class_bits_swar(block)
+}
+
+/// [`class_bits`] of a whole block, sixteen bytes a step. Every free-text
+/// value with a candidate that needs context finds its keywords first (a
+/// fifth of a log scan's instructions); the eight-byte steps below took 25
+/// instructions each. SSE2 is part of x86-64: no run-time check.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn class_bits_sse2(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    let (mut m, mut l) = (0u64, 0u64);
+    // SAFETY: SSE2 is baseline on x86-64; the loads are unaligned and read
+    // bytes 16k..16k+16 of a 64-byte array.
+    unsafe {
+        // Signed compares: bytes from 0x80 up (with the case bit too) are
+        // negative, below every bound, so neither digits nor letters.
+        let (d0, d9) = (_mm_set1_epi8(b'0' as i8 - 1), _mm_set1_epi8(b'9' as i8 + 1));
+        let (la, lz) = (_mm_set1_epi8(b'a' as i8 - 1), _mm_set1_epi8(b'z' as i8 + 1));
+        let case = _mm_set1_epi8(0x20);
+        for k in 0..4 {
+            let x = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+            let digit = _mm_and_si128(_mm_cmpgt_epi8(x, d0), _mm_cmplt_epi8(x, d9));
+            let f = _mm_or_si128(x, case);
+            let letter = _mm_and_si128(_mm_cmpgt_epi8(f, la), _mm_cmplt_epi8(f, lz));
+            let alnum = _mm_or_si128(digit, letter);
+            m |= u64::from(_mm_movemask_epi8(alnum) as u16) << (16 * k);
+            l |= u64::from(_mm_movemask_epi8(letter) as u16) << (16 * k);
+        }
+    }
+    (m, l)
+}
+
+/// [`class_bits`] eight bytes a step, for the last part of a value and
+/// other CPUs.
+#[inline]
+fn class_bits_swar(block: &[u8]) -> (u64, u64) {
     debug_assert!(block.len() <= 64);
     let (mut m, mut l) = (0u64, 0u64);
     let mut words = block.chunks_exact(8);
@@ -291,6 +332,36 @@ mod tests {
             };
             let want = (bits(u8::is_ascii_alphanumeric), bits(u8::is_ascii_alphabetic));
             proptest::prop_assert_eq!(class_bits(&v), want);
+        }
+    }
+
+    proptest::proptest! {
+        /// Whole blocks, which the x86-64 build classifies sixteen bytes a
+        /// step, against the byte tests.
+        #[test]
+        fn whole_blocks_match_the_byte_tests(v in proptest::collection::vec(proptest::num::u8::ANY, 64)) {
+            let bits = |f: fn(&u8) -> bool| {
+                v.iter().enumerate().fold(0u64, |m, (i, b)| m | u64::from(f(b)) << i)
+            };
+            let want = (bits(u8::is_ascii_alphanumeric), bits(u8::is_ascii_alphabetic));
+            proptest::prop_assert_eq!(class_bits(&v), want);
+            proptest::prop_assert_eq!(class_bits_swar(&v), want);
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn sse2_block_takes_every_byte_value_everywhere() {
+        for b in 0..=255u8 {
+            for k in 0..64 {
+                let mut block = [b' '; 64];
+                block[k] = b;
+                let want = (
+                    u64::from(b.is_ascii_alphanumeric()) << k,
+                    u64::from(b.is_ascii_alphabetic()) << k,
+                );
+                assert_eq!(class_bits_sse2(&block), want, "{b:#x} at {k}");
+            }
         }
     }
 
