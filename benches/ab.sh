@@ -20,6 +20,8 @@
 # smaller difference as none. Prints the median and the minimum of each
 # and B's ratio to A (below 1: B is faster). Needs python3.
 set -euo pipefail
+# A scan that fails inside `$(...)` below stops the script too.
+shopt -s inherit_errexit
 
 ROUNDS=12
 THREADS=1
@@ -100,11 +102,12 @@ ms() { # binary: wall milliseconds of one scan
     echo $(( (e - s) / 1000000 ))
 }
 for i in $(seq "$ROUNDS"); do
-    if [ $((i % 2)) = 1 ]; then
-        echo "A $(ms "$A")"; echo "B $(ms "$B")"
-    else
-        echo "B $(ms "$B")"; echo "A $(ms "$A")"
-    fi
+    if [ $((i % 2)) = 1 ]; then order=(A B); else order=(B A); fi
+    for k in "${order[@]}"; do
+        if [ "$k" = A ]; then bin=$A; else bin=$B; fi
+        t=$(ms "$bin")
+        echo "$k $t"
+    done
 done > "$TMP/times"
 python3 - "$TMP/times" "$A" "$B" <<'PY'
 import statistics as st, sys
