@@ -8,6 +8,9 @@
 #   benches/ab.sh --rounds 24 -j 2 A B FILE -- --device-key device.imei
 #
 # Options: --rounds N (default 12: N runs of each)  -j J (threads, default 1)
+#          --instructions (also count each scan's instructions once, under
+#          valgrind's callgrind: slow, about a minute per 100 MB, but the
+#          same on every run, where times on this VM wander by 2%)
 # Arguments after `--` go to both scans.
 #
 # First both reports (`--format json`, less the elapsed time and thread
@@ -25,12 +28,14 @@ shopt -s inherit_errexit
 
 ROUNDS=12
 THREADS=1
+INSTR=0
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
 POS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift 2 ;;
         -j) THREADS=$2; shift 2 ;;
+        --instructions) INSTR=1; shift ;;
         -h|--help) usage; exit 0 ;;
         --) shift; break ;;
         -*) echo "ab.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -49,6 +54,9 @@ for bin in "$A" "$B"; do
 done
 [ -e "$FILE" ] || { echo "ab.sh: $FILE does not exist" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "ab.sh: needs python3" >&2; exit 2; }
+if [ "$INSTR" = 1 ] && ! command -v valgrind >/dev/null; then
+    echo "ab.sh: --instructions needs valgrind (apt install valgrind)" >&2; exit 2
+fi
 
 # A scan exits 1 for a bulk verdict and 2 for an incomplete one, both with
 # a report; 2 with no report (a usage error) and anything above 2 fail here.
@@ -87,7 +95,23 @@ if a != b:
     print("ab.sh: the reports differ (A -> B):", *lines[:20], sep="\n  ", file=sys.stderr)
     sys.exit(1)
 PY
-echo "reports identical (less timing); timing $ROUNDS runs of each, ABBA order, -j $THREADS"
+echo "reports identical (less timing)"
+
+if [ "$INSTR" = 1 ]; then
+    instructions() { # binary: instructions of one scan
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+            "$1" scan -j "$THREADS" --format json "${EXTRA[@]}" "$FILE" 2>"$TMP/vg.err" >/dev/null || true
+        awk '/Collected :/ { print $4 }' "$TMP/vg.err"
+    }
+    ia=$(instructions "$A")
+    ib=$(instructions "$B")
+    if [ -z "$ia" ] || [ -z "$ib" ]; then
+        echo "ab.sh: valgrind gave no instruction count:" >&2; cat "$TMP/vg.err" >&2; exit 1
+    fi
+    python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); print(f"instructions: A {a:,}, B {b:,}, B/A {b / a:.4f}")' "$ia" "$ib"
+fi
+
+echo "timing $ROUNDS runs of each, ABBA order, -j $THREADS"
 
 # Each timed run first reads the input, untimed: on this project's VM the
 # page cache lets go of a 100 MB file within seconds, and a run would
