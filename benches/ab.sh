@@ -9,8 +9,9 @@
 #
 # Options: --rounds N (default 12: N runs of each)  -j J (threads, default 1)
 #          --instructions (also count each scan's instructions once, under
-#          valgrind's callgrind: slow, about a minute per 100 MB, but the
-#          same on every run, where times on this VM wander by 2%)
+#          valgrind's callgrind: slow, about a minute per 100 MB, but
+#          within hundredths of a percent on every run, where times on
+#          this VM wander by 2%)
 # Arguments after `--` go to both scans.
 #
 # First both reports (`--format json`, less the elapsed time and thread
