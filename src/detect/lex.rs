@@ -215,6 +215,7 @@ pub(crate) struct Scratch {
     emails: Vec<(usize, usize)>,
     decimals: Vec<(Coord, usize, usize)>,
     group: Group,
+    layouts: [Layout; LAYOUT_SLOTS],
 }
 
 impl std::fmt::Debug for Scratch {
@@ -229,8 +230,161 @@ impl Scratch {
             emails: Vec::new(),
             decimals: Vec::new(),
             group: Group::empty(),
+            layouts: [Layout::EMPTY; LAYOUT_SLOTS],
         })
     }
+}
+
+/// What `whole_number` needs of `lex_group`'s reading of a whole value,
+/// cached by the value's template: the value with every ASCII digit read as
+/// `0`. `lex_group` asks of a digit only that it is one (`is_digit`), and
+/// of every other byte what it is, so two values with one template lex
+/// alike, and only their digits differ. A dense column prints its values
+/// in a handful of layouts (`###-##-####`, `(###) ###-####`, a bare
+/// fifteen digits, the dotted quads): lexing each value again was a
+/// twentieth of a dense scan.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// The template, as `template_key` packs it; `n` 0 marks an empty slot.
+    key: [u64; 3],
+    n: u8,
+    /// `whole_number` decides this layout: false sends every value of it
+    /// to the walk.
+    ok: bool,
+    nd: u8,
+    nr: u8,
+    plus: bool,
+    paren: bool,
+    /// Per run (at most twelve fit 24 bytes): its digits, the index of its
+    /// first digit among the value's digits, and its first byte.
+    lens: [u8; LAYOUT_RUNS],
+    d0: [u8; LAYOUT_RUNS],
+    rs: [u8; LAYOUT_RUNS],
+    /// `seps[k]`: the separator before run `k` (k >= 1), as `Group::seps`.
+    seps: [u8; LAYOUT_RUNS],
+}
+
+const LAYOUT_RUNS: usize = 12;
+/// Direct-mapped slots: the layouts of a table's number columns together
+/// (a dotted quad alone has 81) fit with room to spare.
+const LAYOUT_SLOTS: usize = 256;
+
+impl Layout {
+    const EMPTY: Layout = Layout {
+        key: [0; 3],
+        n: 0,
+        ok: false,
+        nd: 0,
+        nr: 0,
+        plus: false,
+        paren: false,
+        lens: [0; LAYOUT_RUNS],
+        d0: [0; LAYOUT_RUNS],
+        rs: [0; LAYOUT_RUNS],
+        seps: [0; LAYOUT_RUNS],
+    };
+
+    /// Lexes `v` (9-24 bytes) as `whole_number` would, into a layout for
+    /// `key`, its template.
+    fn of(v: &[u8], key: [u64; 3], g: &mut Group) -> Layout {
+        let n = v.len();
+        let mut lay = Layout {
+            key,
+            n: n as u8,
+            ..Layout::EMPTY
+        };
+        let b = v[0];
+        if !(is_digit(b) || (matches!(b, b'+' | b'(') && is_digit(v[1]))) {
+            return lay;
+        }
+        // A MAC (`00:1a:..`, `00-1a-..`) or Cisco MAC (`0011.2233.4455`):
+        // the walk tries those first.
+        if n >= 14 && (matches!(v[2], b':' | b'-') || (v[4] == b'.' && v[9] == b'.')) {
+            return lay;
+        }
+        match lex_group(v, 0, g) {
+            Some(e) if e == n && !g.overflow && !g.ext && !g.neg => {}
+            _ => return lay,
+        }
+        // No layout of `whole_number` has two runs under twelve digits (a
+        // ZIP+4 code).
+        if g.nd > 18 || (g.nr == 2 && g.nd < 12) || g.nr > LAYOUT_RUNS {
+            return lay;
+        }
+        lay.ok = true;
+        lay.nd = g.nd as u8;
+        lay.nr = g.nr as u8;
+        lay.plus = g.plus;
+        lay.paren = g.paren;
+        for k in 0..g.nr {
+            let (len, d0, rs, _) = g.runs[k];
+            lay.lens[k] = len;
+            lay.d0[k] = d0;
+            lay.rs[k] = rs as u8;
+            lay.seps[k] = if k == 0 { 0 } else { g.seps[k] };
+        }
+        lay
+    }
+}
+
+impl Layout {
+    /// The digits of `v`, a value of this layout, into `buf[..nd]`. Each
+    /// run is copied eight bytes a step, past its end into the room the
+    /// next run overwrites; a run too near the end is read from the
+    /// value's last word, shifted (a staging copy of the value stalled
+    /// every load that spanned two of its stores).
+    #[inline]
+    fn digits(&self, v: &[u8], buf: &mut [u8; 32]) {
+        let n = v.len();
+        debug_assert!(self.ok && n == self.n as usize);
+        let last = u64::from_le_bytes(v[n - 8..].try_into().unwrap());
+        for k in 0..self.nr as usize {
+            let (len, d0, rs) = (
+                self.lens[k] as usize,
+                self.d0[k] as usize,
+                self.rs[k] as usize,
+            );
+            let mut j = 0;
+            while j < len {
+                let p = rs + j;
+                let w = if p + 8 <= n {
+                    u64::from_le_bytes(v[p..p + 8].try_into().unwrap())
+                } else {
+                    last >> (8 * (p + 8 - n))
+                };
+                buf[d0 + j..d0 + j + 8].copy_from_slice(&w.to_le_bytes());
+                j += 8;
+            }
+        }
+    }
+}
+
+/// A value's template (9-24 bytes; see `Layout`) in three words: its first
+/// sixteen bytes and last eight (its first and last eight under sixteen),
+/// which together with the length cover every byte.
+#[inline]
+fn template_key(v: &[u8]) -> [u64; 3] {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let n = v.len();
+    debug_assert!((9..=24).contains(&n));
+    let word = |i: usize| u64::from_le_bytes(v[i..i + 8].try_into().unwrap());
+    // A digit's low nibble cleared: `0`-`9` all read `0`.
+    let zeroed = |w: u64| {
+        let digit = (!val::not_digit_bits(w) & (0x80 * LANES)) >> 7;
+        w & !(digit * 0x0F)
+    };
+    if n >= 16 {
+        [zeroed(word(0)), zeroed(word(8)), zeroed(word(n - 8))]
+    } else {
+        [zeroed(word(0)), zeroed(word(n - 8)), 0]
+    }
+}
+
+#[inline]
+fn layout_slot(key: &[u64; 3], n: usize) -> usize {
+    let h = (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(43) ^ n as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 56) as usize % LAYOUT_SLOTS
 }
 
 /// Lexes into a caller's group (a few hundred bytes: returned by value it
@@ -525,11 +679,12 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         emails,
         decimals,
         group,
+        layouts,
     } = &mut *sc;
     // Most cells of a dense table that reach this point are one number: an
     // SSN, a phone, a card, an IMEI. Decided whole, its first branch of
     // `interpret` taken directly, when it is found; anything else walks.
-    if GATE && flags & !(C_DIGIT | C_DOT) == 0 && whole_number(&mut cx, group, rec) {
+    if GATE && flags & !(C_DIGIT | C_DOT) == 0 && whole_number(&mut cx, layouts, group, rec) {
         rec.lex = Some(sc);
         return;
     }
@@ -652,42 +807,43 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
 /// order. When one finds its identifier the walk ends with the value, no
 /// decimal kept. When none does, the walk goes on to other branches and to
 /// splits of the group: this returns false and the value is walked from
-/// the start. The tests compare the two walks.
+/// the start. The tests compare the two walks, with the layout cache cold
+/// and warm.
+///
+/// The group's runs and separators come from the value's `Layout`, lexed
+/// once per template and worker.
 #[inline(never)]
-fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
+fn whole_number(
+    cx: &mut Cx<'_>,
+    layouts: &mut [Layout; LAYOUT_SLOTS],
+    g: &mut Group,
+    rec: &mut RecordHits,
+) -> bool {
     let v = cx.v;
     let n = v.len();
     if !(9..=24).contains(&n) {
         return false;
     }
-    let b = v[0];
-    if !(is_digit(b) || (matches!(b, b'+' | b'(') && is_digit(v[1]))) {
+    let key = template_key(v);
+    let slot = &mut layouts[layout_slot(&key, n)];
+    if slot.n as usize != n || slot.key != key {
+        *slot = Layout::of(v, key, g);
+    }
+    let lay = &*slot;
+    if !lay.ok {
         return false;
     }
-    if n >= 14 && (matches!(v[2], b':' | b'-') || (v[4] == b'.' && v[9] == b'.')) {
-        return false;
-    }
-    match lex_group(v, 0, g) {
-        Some(e) if e == n && !g.overflow && !g.ext && !g.neg => {}
-        _ => return false,
-    }
-    let (nd, nr) = (g.nd, g.nr);
-    // No layout below has two runs under twelve digits (a ZIP+4 code).
-    if nd > 18 || (nr == 2 && nd < 12) {
-        return false;
-    }
-    let mut buf = [0u8; 24];
-    for &(len, d0, rs, _) in &g.runs[..nr] {
-        let (d0, rs, len) = (d0 as usize, rs as usize, len as usize);
-        buf[d0..d0 + len].copy_from_slice(&v[rs..rs + len]);
-    }
+    let (nd, nr) = (lay.nd as usize, lay.nr as usize);
+    let mut buf = [0u8; 32];
+    lay.digits(v, &mut buf);
     let d = &buf[..nd];
-    let lens = |l: &[u8]| nr == l.len() && (0..nr).all(|k| g.runs[k].0 == l[k]);
+    let lens = |l: &[u8]| nr == l.len() && lay.lens[..nr] == *l;
     // One separator throughout, from `allowed` (none: a single run).
     let sep = |allowed: &[u8]| {
-        nr < 2 || (allowed.contains(&g.seps[1]) && g.seps[1..nr].iter().all(|&c| c == g.seps[1]))
+        nr < 2
+            || (allowed.contains(&lay.seps[1]) && lay.seps[1..nr].iter().all(|&c| c == lay.seps[1]))
     };
-    let bare = !g.plus && !g.paren;
+    let bare = !lay.plus && !lay.paren;
     let found =
         |cx: &mut Cx<'_>, rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| match cx
             .pick(m, 0, n, force)
@@ -700,7 +856,7 @@ fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
         };
     // Formatted SSN or ITIN (IMEI, ICCID want 15 and 19 digits).
     if nd == 9 && lens(&[3, 2, 4]) && bare && sep(b"- ") {
-        let spaced = g.seps[1] == b' ';
+        let spaced = lay.seps[1] == b' ';
         return if val::itin_valid(d) {
             found(cx, rec, Matcher::Itin, spaced, d)
         } else {
@@ -711,7 +867,7 @@ fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
     // is an IMEI first.
     if (12..=18).contains(&nd)
         && bare
-        && (nr == 1 || (sep(b" -") && g.runs[..nr].iter().all(|r| r.0 >= 3)))
+        && (nr == 1 || (sep(b" -") && lay.lens[..nr].iter().all(|&l| l >= 3)))
     {
         return (nd == 15
             && nr == 1
@@ -725,18 +881,18 @@ fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
     // walk): the `Sub` that helper reads costs what this path saves. The
     // tests hold the two to the same answers.
     let phone = if nd == 10 && lens(&[3, 3, 4]) {
-        let ok = if g.paren {
-            g.seps[1] == b')' && matches!(g.seps[2], b'-' | b' ' | b'.')
+        let ok = if lay.paren {
+            lay.seps[1] == b')' && matches!(lay.seps[2], b'-' | b' ' | b'.')
         } else {
-            !g.plus && sep(b"-. ")
+            !lay.plus && sep(b"-. ")
         };
         ok.then_some((d, true))
     } else if nd == 10 && nr == 1 && bare {
         Some((d, false))
-    } else if nd == 11 && d[0] == b'1' && lens(&[1, 3, 3, 4]) && !g.paren && sep(b"-. ") {
+    } else if nd == 11 && d[0] == b'1' && lens(&[1, 3, 3, 4]) && !lay.paren && sep(b"-. ") {
         Some((&d[1..], true))
-    } else if nd == 11 && d[0] == b'1' && nr == 1 && !g.paren {
-        Some((&d[1..], g.plus))
+    } else if nd == 11 && d[0] == b'1' && nr == 1 && !lay.paren {
+        Some((&d[1..], lay.plus))
     } else {
         None
     };
@@ -752,7 +908,7 @@ fn whole_number(cx: &mut Cx<'_>, g: &mut Group, rec: &mut RecordHits) -> bool {
     }
     // A dotted quad (no phone or card layout is one): the address, or
     // nothing (`interpret` tries no other branch, and no split).
-    if nr == 4 && bare && sep(b".") && g.runs[..4].iter().all(|r| r.0 <= 3) {
+    if nr == 4 && bare && sep(b".") && lay.lens[..4].iter().all(|&l| l <= 3) {
         return val::ipv4_valid(v) && found(cx, rec, Matcher::Ipv4, false, v);
     }
     false
@@ -2234,7 +2390,87 @@ mod tests {
         }
     }
 
+    /// A value with every ASCII digit read as `0`, byte by byte.
+    fn template(v: &[u8]) -> Vec<u8> {
+        v.iter()
+            .map(|&b| if b.is_ascii_digit() { b'0' } else { b })
+            .collect()
+    }
+
+    fn layout_fields(l: &Layout) -> String {
+        let r = l.nr as usize;
+        format!(
+            "{} {} {} {} {} {:?} {:?} {:?} {:?}",
+            l.ok,
+            l.nd,
+            l.nr,
+            l.plus,
+            l.paren,
+            &l.lens[..r],
+            &l.d0[..r],
+            &l.rs[..r],
+            &l.seps[..r]
+        )
+    }
+
     proptest::proptest! {
+        /// Two values share a layout key exactly when they share a
+        /// template, and values of one template lex alike: digits swapped
+        /// for others change neither, and any other byte changed changes
+        /// the key. Bytes are drawn from the separators and marks the lexer
+        /// reads and from any byte at all.
+        #[test]
+        fn one_template_one_layout(
+            v in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"0123456789 .()+-/x:e".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                9..=24,
+            ),
+            digits in proptest::collection::vec(0u8..10, 24),
+            at in 0usize..24,
+            other in proptest::num::u8::ANY,
+        ) {
+            let n = v.len();
+            let key = template_key(&v);
+            let mut w = v.clone();
+            for (b, d) in w.iter_mut().zip(&digits) {
+                if b.is_ascii_digit() {
+                    *b = b'0' + d;
+                }
+            }
+            proptest::prop_assert_eq!(key, template_key(&w));
+            let mut g = Group::empty();
+            proptest::prop_assert_eq!(
+                layout_fields(&Layout::of(&v, key, &mut g)),
+                layout_fields(&Layout::of(&w, key, &mut g))
+            );
+            let mut x = v.clone();
+            x[at % n] = other;
+            proptest::prop_assert_eq!(
+                template_key(&x) == key,
+                template(&x) == template(&v),
+                "{:?} {:?}", v, x
+            );
+        }
+
+        /// A layout's digits are the value's digits, in order, for every
+        /// value `whole_number` takes.
+        #[test]
+        fn layout_digits_are_the_values(v in "[(+]?[0-9]{1,8}([ .()/-]{1,2}[0-9]{1,9}){0,6}") {
+            let v = v.as_bytes();
+            proptest::prop_assume!((9..=24).contains(&v.len()));
+            let mut g = Group::empty();
+            let lay = Layout::of(v, template_key(v), &mut g);
+            if lay.ok {
+                let mut buf = [0u8; 32];
+                lay.digits(v, &mut buf);
+                let want: Vec<u8> = v.iter().copied().filter(u8::is_ascii_digit).collect();
+                proptest::prop_assert_eq!(&buf[..lay.nd as usize], &want[..]);
+            }
+        }
+
         /// A sub's digits are its runs' bytes, in order, at most 40 of
         /// them, however each run is copied (eight bytes past the end of a
         /// run, or assembled from the value's tail).
