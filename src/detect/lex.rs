@@ -241,8 +241,8 @@ impl Scratch {
 /// of every other byte what it is, so two values with one template lex
 /// alike, and only their digits differ. A dense column prints its values
 /// in a handful of layouts (`###-##-####`, `(###) ###-####`, a bare
-/// fifteen digits, the dotted quads): lexing each value again was a
-/// twentieth of a dense scan.
+/// fifteen digits, the dotted quads): lexing each value again was 3.5% of
+/// a dense table's instructions.
 #[derive(Clone, Copy)]
 struct Layout {
     /// The template, as `template_key` packs it; `n` 0 marks an empty slot.
@@ -325,9 +325,7 @@ impl Layout {
         }
         lay
     }
-}
 
-impl Layout {
     /// The digits of `v`, a value of this layout, into `buf[..nd]`. Each
     /// run is copied eight bytes a step, past its end into the room the
     /// next run overwrites; a run too near the end is read from the
@@ -1045,9 +1043,9 @@ const MAC_CISCO: [u8; 12] = [0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13];
 
 /// A MAC address at `i`, as `val::mac_valid` decides it, in one pass over
 /// its twelve digits with no early exit: the digit tests, the all-zero and
-/// all-`f` tests and the lowercased copy together (a test and a branch per
-/// byte, then the validator's pass and a copy's, were a sixth of the walk's
-/// time in a table with a MAC column).
+/// all-`f` tests and the lowercased copy together. A test and a branch per
+/// byte (is this hex digit a letter?), then the validator's passes and a
+/// copy's, cost a table with a MAC column 4.6% of its scan time.
 fn try_mac(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
     let v = cx.v;
     let n = v.len();
