@@ -7,7 +7,8 @@
 #   benches/ab.sh /tmp/before target/release/bulkscan benches/corpus/people-500000-p500000-s1.csv
 #   benches/ab.sh --rounds 24 -j 2 A B FILE -- --device-key device.imei
 #
-# Options: --rounds N (default 12: N runs of each)  -j J (threads, default 1)
+# Options: --rounds N (default 12: N runs of each; 0: only compare the
+#          reports, as benches/pgo.sh does)  -j J (threads, default 1)
 #          --instructions (also count each scan's instructions once, under
 #          valgrind's callgrind: slow, about a minute per 100 MB, but
 #          within hundredths of a percent on every run, where times on
@@ -48,7 +49,7 @@ if [ ${#POS[@]} -ne 3 ]; then
 fi
 A=${POS[0]} B=${POS[1]} FILE=${POS[2]}
 EXTRA=("$@")
-case "$ROUNDS" in ''|*[!0-9]*|0) echo "ab.sh: --rounds must be >= 1" >&2; exit 2 ;; esac
+case "$ROUNDS" in ''|*[!0-9]*) echo "ab.sh: --rounds must be a number" >&2; exit 2 ;; esac
 case "$THREADS" in ''|*[!0-9]*|0) echo "ab.sh: -j must be >= 1" >&2; exit 2 ;; esac
 for bin in "$A" "$B"; do
     [ -x "$bin" ] || { echo "ab.sh: $bin is not an executable" >&2; exit 2; }
@@ -112,6 +113,7 @@ if [ "$INSTR" = 1 ]; then
     python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); print(f"instructions: A {a:,}, B {b:,}, B/A {b / a:.4f}")' "$ia" "$ib"
 fi
 
+[ "$ROUNDS" = 0 ] && exit 0
 echo "timing $ROUNDS runs of each, ABBA order, -j $THREADS"
 
 # Each timed run first reads the input, untimed: on this project's VM the

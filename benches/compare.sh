@@ -9,9 +9,11 @@
 #   benches/compare.sh --kind events --rows 400000
 #   benches/compare.sh --save               # also write benches/results/DATE-CPU.md
 #                                           # (DATE-CPU-2.md, ... if it exists)
+#   benches/compare.sh --pgo                # also a profile-guided build
+#                                           # (benches/pgo.sh), in the same rounds
 #
 # Options: --kind people|events|logs|vcf|fastq|clean  --rows N  --persons P
-#          --seed S  --rounds R  --save
+#          --seed S  --rounds R  --save  --pgo
 # Environment: CORPUS_DIR (default benches/corpus, git-ignored), ROUNDS,
 # CHECKER=python3|jq (default: python3 if installed, else jq).
 # ripgrep: `cargo install ripgrep` (skipped, with that hint, if `rg` is not
@@ -27,6 +29,7 @@ PERSONS=
 SEED=1
 ROUNDS=${ROUNDS:-5}
 SAVE=0
+PGO=0
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
 
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
         --seed) SEED=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --save) SAVE=1; shift ;;
+        --pgo) PGO=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "compare.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -86,6 +90,11 @@ fi
 echo "building release..." >&2
 cargo build --release --quiet
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/bulkscan
+PGO_BIN=
+if [ "$PGO" = 1 ]; then
+    echo "building the profile-guided build (benches/pgo.sh, about 2 min)..." >&2
+    PGO_BIN=$(benches/pgo.sh)
+fi
 
 CORPUS_DIR=${CORPUS_DIR:-benches/corpus}
 mkdir -p "$CORPUS_DIR"
@@ -189,6 +198,7 @@ cat "$FILE" >/dev/null
 TOOLS=(cat)
 [ ${#RG[@]} -gt 0 ] && TOOLS+=(rg)
 TOOLS+=(bs1 bsn)
+[ -n "$PGO_BIN" ] && TOOLS+=(pg1 pgn)
 for r in $(seq 1 "$ROUNDS"); do
     echo "round $r/$ROUNDS" >&2
     timed cat 0 cat "$FILE"
@@ -205,6 +215,12 @@ for r in $(seq 1 "$ROUNDS"); do
     check "$TMP/bsn.out" "bulkscan (round $r)"
     python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scanned"]["elapsed_seconds"])' \
         "$TMP/bsn.out" >>"$TMP/bsn.inner" 2>/dev/null || true
+    if [ -n "$PGO_BIN" ]; then
+        timed pg1 "0 1" "$PGO_BIN" scan -j 1 --format json "${SCAN_ARGS[@]}" "$FILE"
+        check "$TMP/pg1.out" "bulkscan PGO -j 1 (round $r)"
+        timed pgn "0 1" "$PGO_BIN" scan --format json "${SCAN_ARGS[@]}" "$FILE"
+        check "$TMP/pgn.out" "bulkscan PGO (round $r)"
+    fi
 done
 BSN_THREADS=$(grep -o '"threads": *[0-9]*' "$TMP/bsn.out" | grep -o '[0-9]*$' || echo "$NPROC")
 RG_COUNT=$( [ ${#RG[@]} -gt 0 ] && cat "$TMP/rg.out" || echo 0 )
@@ -219,6 +235,8 @@ label() {
         rg) echo "ripgrep --count-matches (SSN, 13-19 digits)" ;;
         bs1) echo "bulkscan -j 1 (every detector)" ;;
         bsn) echo "bulkscan -j $BSN_THREADS (every detector)" ;;
+        pg1) echo "bulkscan PGO build -j 1 (benches/pgo.sh)" ;;
+        pgn) echo "bulkscan PGO build -j $BSN_THREADS" ;;
     esac
 }
 
@@ -246,6 +264,11 @@ OUT=$TMP/table.md
     done
     echo
     echo "Ratios are throughput ratios (time of ripgrep or cat / time of the tool)."
+    if [ -n "$PGO_BIN" ]; then
+        echo "The PGO build is the same source built by \`benches/pgo.sh\`: profiled on the" \
+            "generator's corpora with seed 2 (this corpus is seed $SEED), reports checked equal" \
+            "to the plain build's."
+    fi
     if [ -s "$TMP/bs1.inner" ]; then
         echo "bulkscan's own scan time (\`scanned.elapsed_seconds\`, without start-up):" \
             "-j 1 median $(median "$TMP/bs1.inner") s, -j $BSN_THREADS median $(median "$TMP/bsn.inner") s."
