@@ -7,7 +7,7 @@
 //! number of persons, mergeable, and reported as an estimate with its error.
 
 use crate::category::{CATEGORY_COUNT, Category, CategorySet, IdClass};
-use crate::detect::{Engine, IdentityKind, Matcher, RecordHits};
+use crate::detect::{Engine, IdentityKind, RecordHits};
 use crate::identity::{IdHash, IdentityKey, IdentityMode};
 use hashbrown::HashTable;
 
@@ -583,6 +583,9 @@ pub fn finish_record(
     seen.clear();
     listed.clear();
     sensitive.clear();
+    // Values are digested a word at a time, the last word read past their
+    // end; the arena is cleared with the record.
+    arena.extend_from_slice(&[0; crate::detect::DIGEST_PAD]);
     let mut cats = CategorySet::default();
     let mut us_evidence = rec_us;
     // One bit per digest (a dense record holds a dozen detections): the
@@ -591,18 +594,17 @@ pub fn finish_record(
     let (mut seen_bits, mut listed_bits) = (0u64, 0u64);
     for h in hits.iter() {
         t.det_matches[h.det as usize] += 1;
-        let value = &arena[h.start as usize..(h.start + h.len) as usize];
-        let dg = crate::detect::value_digest(value);
+        let dg = crate::detect::value_digest_at(arena, h.start as usize, h.len as usize);
         let sb = bit(dg ^ u64::from(h.det).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         if seen_bits & sb != 0 && seen.contains(&(h.det, dg)) {
             continue;
         }
         seen_bits |= sb;
         seen.push((h.det, dg));
-        let det = eng.detector(h.det as usize);
-        us_evidence |=
-            det.us_evidence && !(det.matcher == Matcher::PhoneNanp && non_us_nanp(value));
-        if let Some(c) = det.sensitive_category() {
+        let det = eng.facts(h.det as usize);
+        us_evidence |= det.us_evidence
+            && !(det.nanp && non_us_nanp(&arena[h.start as usize..(h.start + h.len) as usize]));
+        if let Some(c) = det.sensitive {
             cats.insert(c);
             sensitive.push(dg);
         }
@@ -716,7 +718,7 @@ fn strongest(
 ) -> Option<IdHash> {
     let mut best: Option<(u8, usize)> = None;
     for (i, h) in rec.hits.iter().enumerate() {
-        let d = eng.detector(h.det as usize);
+        let d = eng.facts(h.det as usize);
         if let Some(s) = d.strength
             && kind(d.identity)
             && best.is_none_or(|(bs, _)| s < bs)

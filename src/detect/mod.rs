@@ -18,7 +18,7 @@ mod lex;
 pub mod memo;
 pub mod validate;
 
-use crate::category::IdClass;
+use crate::category::{Category, IdClass};
 pub use catalog::{Catalog, Detector, IdentityKind, Matcher, ValueShape};
 use keywords::KeywordIndex;
 use std::collections::HashMap;
@@ -333,6 +333,23 @@ pub struct Engine {
     /// again for each file, and spent most of its time there.
     ctx_cache: Mutex<HashMap<String, ColumnCtx>>,
     names: NameIndex,
+    facts: Vec<DetFacts>,
+}
+
+/// What counting reads of a detector for every detection, packed in eight
+/// bytes: a dense record's dozen detections each read these, and the
+/// `Detector` they come from spreads them over its first cache lines
+/// among strings and vectors.
+#[derive(Clone, Copy, Debug)]
+pub struct DetFacts {
+    /// [`Detector::sensitive_category`].
+    pub sensitive: Option<Category>,
+    pub class: Option<IdClass>,
+    pub identity: IdentityKind,
+    pub strength: Option<u8>,
+    pub us_evidence: bool,
+    /// A NANP phone: U.S. evidence only outside the non-U.S. area codes.
+    pub nanp: bool,
 }
 
 /// Names whose contexts are kept: a JSON source with a key per user id
@@ -385,6 +402,18 @@ impl Engine {
             .map(|ds| ds.iter().fold(0, |m, &d| m | bit(d as usize)))
             .collect();
         let names = NameIndex::new(&catalog);
+        let facts = catalog
+            .detectors
+            .iter()
+            .map(|d| DetFacts {
+                sensitive: d.sensitive_category(),
+                class: d.class,
+                identity: d.identity,
+                strength: d.strength,
+                us_evidence: d.us_evidence,
+                nanp: d.matcher == Matcher::PhoneNanp,
+            })
+            .collect();
         Engine {
             catalog,
             by_matcher,
@@ -395,6 +424,7 @@ impl Engine {
             geo_pair_det,
             ctx_cache: Mutex::new(HashMap::new()),
             names,
+            facts,
         }
     }
 
@@ -404,6 +434,10 @@ impl Engine {
 
     pub fn detector(&self, i: usize) -> &Detector {
         &self.catalog.detectors[i]
+    }
+
+    pub fn facts(&self, i: usize) -> &DetFacts {
+        &self.facts[i]
     }
 
     pub fn len(&self) -> usize {
@@ -689,6 +723,34 @@ pub fn value_digest(v: &[u8]) -> u64 {
     }
     h ^ (h >> 29)
 }
+
+/// [`value_digest`] of `buf[start..start + len]`, for a buffer that holds
+/// at least [`DIGEST_PAD`] bytes past the value (the record's arena, padded
+/// before its digests are taken). The tail is one load and a mask: the
+/// branch on its length in [`tail_word`] followed the values' lengths,
+/// which no predictor learns in a table of names and addresses.
+#[inline]
+pub(crate) fn value_digest_at(buf: &[u8], start: usize, len: usize) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    const FOLD: u64 = 0xDFDF_DFDF_DFDF_DFDF;
+    let mix = |h: u64, w: u64| (h ^ (w & FOLD)).wrapping_mul(K).rotate_left(31);
+    let v = &buf[start..start + len + DIGEST_PAD];
+    let word = |i: usize| u64::from_le_bytes(v[i..i + 8].try_into().unwrap());
+    let mut h = (len as u64).wrapping_mul(K);
+    let full = len / 8;
+    for i in 0..full {
+        h = mix(h, word(8 * i));
+    }
+    let r = len % 8;
+    // r = 0: no tail word, as in `value_digest` (a select, not a branch).
+    let mask = (1u64 << (8 * r)).wrapping_sub(1);
+    let with_tail = mix(h, word(8 * full) & mask);
+    let h = if r != 0 { with_tail } else { h };
+    h ^ (h >> 29)
+}
+
+/// Readable bytes [`value_digest_at`] needs past a value.
+pub(crate) const DIGEST_PAD: usize = 8;
 
 /// The 1-7 bytes of a value's tail as a zero-padded little-endian word, read
 /// with two overlapping loads: copying them into a zeroed buffer called

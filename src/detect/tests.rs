@@ -1021,6 +1021,19 @@ proptest::proptest! {
         proptest::prop_assert_eq!(value_digest(&v), value_digest_reference(&v));
     }
 
+    /// The padded-buffer digest (one masked load for the tail) is the
+    /// digest of the value alone, wherever the value sits in the buffer and
+    /// whatever follows it.
+    #[test]
+    fn value_digest_at_is_the_value_digest(
+        before in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
+        v in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+        after in proptest::collection::vec(proptest::num::u8::ANY, DIGEST_PAD..DIGEST_PAD + 9),
+    ) {
+        let buf = [&before[..], &v[..], &after[..]].concat();
+        proptest::prop_assert_eq!(value_digest_at(&buf, before.len(), v.len()), value_digest(&v));
+    }
+
     /// The record-local digest ignores ASCII letter case and tells apart
     /// values that differ in a digit or a letter (what record values are).
     #[test]
