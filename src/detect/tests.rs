@@ -948,6 +948,23 @@ fn placeholders_pass_the_first_byte_gate() {
     }
 }
 
+/// The packed facts counting reads are the detector's own, for every
+/// built-in detector (and the one NANP matcher is the one flagged).
+#[test]
+fn packed_facts_are_the_detectors() {
+    let e = eng();
+    for i in 0..e.len() {
+        let (d, f) = (e.detector(i), e.facts(i));
+        assert_eq!(f.sensitive, d.sensitive_category(), "{}", d.id);
+        assert_eq!(f.class, d.class, "{}", d.id);
+        assert_eq!(f.identity, d.identity, "{}", d.id);
+        assert_eq!(f.strength, d.strength, "{}", d.id);
+        assert_eq!(f.us_evidence, d.us_evidence, "{}", d.id);
+        assert_eq!(f.nanp, d.matcher == Matcher::PhoneNanp, "{}", d.id);
+    }
+    assert!((0..e.len()).any(|i| e.facts(i).nanp));
+}
+
 /// The digest as first written: the tail copied into a zeroed word.
 fn value_digest_reference(v: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
