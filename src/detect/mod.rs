@@ -336,10 +336,10 @@ pub struct Engine {
     facts: Vec<DetFacts>,
 }
 
-/// What counting reads of a detector for every detection, packed in eight
-/// bytes: a dense record's dozen detections each read these, and the
-/// `Detector` they come from spreads them over its first cache lines
-/// among strings and vectors.
+/// What counting reads of a detector for every detection, packed in at
+/// most eight bytes: a dense record's dozen detections each read these,
+/// and the `Detector` they come from spreads them over its first cache
+/// lines among strings and vectors.
 #[derive(Clone, Copy, Debug)]
 pub struct DetFacts {
     /// [`Detector::sensitive_category`].
@@ -351,6 +351,8 @@ pub struct DetFacts {
     /// A NANP phone: U.S. evidence only outside the non-U.S. area codes.
     pub nanp: bool,
 }
+
+const _: () = assert!(std::mem::size_of::<DetFacts>() <= 8);
 
 /// Names whose contexts are kept: a JSON source with a key per user id
 /// must not grow the cache without end (past this, names are judged anew).
