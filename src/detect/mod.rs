@@ -711,19 +711,26 @@ fn point_key(p: Point) -> [u8; 16] {
 /// which also folds a few punctuation pairs: harmless for telling one
 /// record's values apart.
 pub fn value_digest(v: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    const FOLD: u64 = 0xDFDF_DFDF_DFDF_DFDF;
-    let mix = |h: u64, w: u64| (h ^ (w & FOLD)).wrapping_mul(K).rotate_left(31);
-    let mut h = (v.len() as u64).wrapping_mul(K);
+    let mut h = (v.len() as u64).wrapping_mul(DIGEST_K);
     let mut words = v.chunks_exact(8);
     for w in &mut words {
-        h = mix(h, u64::from_le_bytes(w.try_into().unwrap()));
+        h = digest_mix(h, u64::from_le_bytes(w.try_into().unwrap()));
     }
     let tail = words.remainder();
     if !tail.is_empty() {
-        h = mix(h, tail_word(tail));
+        h = digest_mix(h, tail_word(tail));
     }
     h ^ (h >> 29)
+}
+
+const DIGEST_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// One eight-byte step of the value digests, case folded.
+#[inline]
+fn digest_mix(h: u64, w: u64) -> u64 {
+    (h ^ (w & 0xDFDF_DFDF_DFDF_DFDF))
+        .wrapping_mul(DIGEST_K)
+        .rotate_left(31)
 }
 
 /// [`value_digest`] of `buf[start..start + len]`, for a buffer that holds
@@ -733,20 +740,17 @@ pub fn value_digest(v: &[u8]) -> u64 {
 /// which no predictor learns in a table of names and addresses.
 #[inline]
 pub(crate) fn value_digest_at(buf: &[u8], start: usize, len: usize) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    const FOLD: u64 = 0xDFDF_DFDF_DFDF_DFDF;
-    let mix = |h: u64, w: u64| (h ^ (w & FOLD)).wrapping_mul(K).rotate_left(31);
     let v = &buf[start..start + len + DIGEST_PAD];
     let word = |i: usize| u64::from_le_bytes(v[i..i + 8].try_into().unwrap());
-    let mut h = (len as u64).wrapping_mul(K);
+    let mut h = (len as u64).wrapping_mul(DIGEST_K);
     let full = len / 8;
     for i in 0..full {
-        h = mix(h, word(8 * i));
+        h = digest_mix(h, word(8 * i));
     }
     let r = len % 8;
     // r = 0: no tail word, as in `value_digest` (a select, not a branch).
     let mask = (1u64 << (8 * r)).wrapping_sub(1);
-    let with_tail = mix(h, word(8 * full) & mask);
+    let with_tail = digest_mix(h, word(8 * full) & mask);
     let h = if r != 0 { with_tail } else { h };
     h ^ (h >> 29)
 }
