@@ -27,7 +27,7 @@
 # 3 if there is none; CI uses it to skip the build on a toolchain without it)
 # Needs: llvm-profdata of rustc's own LLVM version (`rustup component add
 # llvm-tools`; a system llvm-profdata of another version cannot read the
-# profiles), python3 (for the report check). Takes about 2.5 min on 2 cores
+# profiles), python3 (for the report check). Takes about 2 min on 2 cores
 # from a clean target directory.
 set -euo pipefail
 shopt -s inherit_errexit
