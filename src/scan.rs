@@ -392,6 +392,11 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
         worker.tally.settle();
         let mut notes = worker.notes;
         skipped.extend(worker.skipped);
+        for (path, i) in &worker.issues {
+            let (s, n) = i.entries(path, opts.max_record);
+            skipped.extend(s);
+            notes.extend(n);
+        }
         skipped.sort();
         skipped.dedup();
         notes.sort();
@@ -814,12 +819,91 @@ struct Worker<'a> {
     memos: Vec<ValueMemo>,
     skipped: Vec<SkipEntry>,
     notes: Vec<SkipEntry>,
+    /// What chunks of a file found wrong, gathered per file so the report
+    /// says it once whatever the chunk size (see `ChunkIssues`).
+    issues: HashMap<String, ChunkIssues>,
     genomic: Vec<GenomicFile>,
     matrices: Vec<MatrixFile>,
     bytes: u64,
 }
 
 static TEXT_CTX: std::sync::LazyLock<ColumnCtx> = std::sync::LazyLock::new(ColumnCtx::text);
+
+/// A file's problems that its chunks find one by one. Each chunk used to
+/// add its own skip entry (its first bad byte, its count of over-long
+/// fields), so the report changed with the chunk size and thread count;
+/// merged per file they read the same for any cut: the first offset in
+/// the file and the total.
+#[derive(Debug, Default, Clone, Copy)]
+struct ChunkIssues {
+    /// First byte of invalid UTF-8.
+    bad_utf8: Option<u64>,
+    /// First over-long field or line (offset, length), and how many.
+    oversize: Option<(u64, usize)>,
+    oversize_count: u64,
+    /// JSON lines that did not parse (scanned as text).
+    bad_json: u64,
+}
+
+impl ChunkIssues {
+    fn merge(&mut self, o: ChunkIssues) {
+        self.bad_utf8 = match (self.bad_utf8, o.bad_utf8) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.oversize = match (self.oversize, o.oversize) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.oversize_count += o.oversize_count;
+        self.bad_json += o.bad_json;
+    }
+
+    /// The skip entries (incomplete) and notes (complete) they make.
+    fn entries(&self, path: &str, max: usize) -> (Vec<SkipEntry>, Vec<SkipEntry>) {
+        let mut skipped = Vec::new();
+        let mut notes = Vec::new();
+        if let Some(at) = self.bad_utf8 {
+            skipped.push(skip(
+                path,
+                format!(
+                    "invalid UTF-8 at byte {at}; scanned as bytes, values in other encodings may be missed"
+                ),
+            ));
+        }
+        if let Some((off, len)) = self.oversize {
+            skipped.push(skip(
+                path,
+                format!(
+                    "{} field(s) or line(s) longer than the {} limit not scanned (first at byte {off}, {len} bytes)",
+                    self.oversize_count,
+                    size_limit(max)
+                ),
+            ));
+        }
+        if self.bad_json > 0 {
+            notes.push(SkipEntry {
+                path: path.to_string(),
+                reason: format!(
+                    "{} line(s) were not valid JSON and were scanned as text",
+                    self.bad_json
+                ),
+                incomplete: false,
+            });
+        }
+        (skipped, notes)
+    }
+}
+
+/// A byte limit as people set it: in MiB when it is whole MiB.
+fn size_limit(max: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if max >= MIB && max.is_multiple_of(MIB) {
+        format!("{} MiB", max / MIB)
+    } else {
+        format!("{max}-byte")
+    }
+}
 
 /// A worker's JSON key paths with their context and memo.
 ///
@@ -1024,6 +1108,7 @@ impl<'a> Worker<'a> {
             memos: Vec::new(),
             skipped: Vec::new(),
             notes: Vec::new(),
+            issues: HashMap::new(),
             genomic: Vec::new(),
             matrices: Vec::new(),
             bytes: 0,
@@ -1034,6 +1119,9 @@ impl<'a> Worker<'a> {
         self.tally.merge(o.tally);
         self.skipped.extend(o.skipped);
         self.notes.extend(o.notes);
+        for (path, i) in o.issues {
+            self.issues.entry(path).or_default().merge(i);
+        }
         self.genomic.extend(o.genomic);
         self.matrices.extend(o.matrices);
         self.bytes += o.bytes;
@@ -1101,14 +1189,9 @@ impl<'a> Worker<'a> {
         base: u64,
         cols: &[ColumnCtx],
     ) {
+        let mut issues = ChunkIssues::default();
         if let Err(e) = std::str::from_utf8(&data[start..end]) {
-            let at = base + (start + e.valid_up_to()) as u64;
-            self.skipped.push(skip(
-                &job.path,
-                format!(
-                    "invalid UTF-8 at byte {at}; scanned as bytes, values in other encodings may be missed"
-                ),
-            ));
+            issues.bad_utf8 = Some(base + (start + e.valid_up_to()) as u64);
         }
         if self.memo_cols.as_slice() != cols {
             self.memo_cols = cols.to_vec();
@@ -1160,22 +1243,16 @@ impl<'a> Worker<'a> {
             }
             Format::Genomic(_) => {}
         }
-        if let Some((off, len)) = sink.oversize {
-            let n = sink.oversize_count;
-            self.skipped.push(skip(
-                &job.path,
-                format!(
-                    "{n} field(s) or line(s) longer than the {} MiB limit not scanned (first at byte {off}, {len} bytes)",
-                    max / (1024 * 1024)
-                ),
-            ));
-        }
-        if bad_json > 0 {
-            self.notes.push(SkipEntry {
-                path: job.path.clone(),
-                reason: format!("{bad_json} line(s) were not valid JSON and were scanned as text"),
-                incomplete: false,
-            });
+        issues.oversize = sink.oversize;
+        issues.oversize_count = sink.oversize_count;
+        issues.bad_json = bad_json;
+        if issues.bad_utf8.is_some() || issues.oversize.is_some() || bad_json > 0 {
+            match self.issues.get_mut(&job.path) {
+                Some(i) => i.merge(issues),
+                None => {
+                    self.issues.insert(job.path.clone(), issues);
+                }
+            }
         }
     }
 
@@ -1294,8 +1371,8 @@ impl<'a> Worker<'a> {
                 self.skipped.push(skip(
                     &job.path,
                     format!(
-                        "record at byte {base} is longer than the {} MiB limit; the rest of the stream was not scanned",
-                        max / (1024 * 1024)
+                        "record at byte {base} is longer than the {} limit; the rest of the stream was not scanned",
+                        size_limit(max)
                     ),
                 ));
                 return;

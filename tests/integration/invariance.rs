@@ -166,3 +166,59 @@ fn streamed_blocks_scanned_by_any_worker_give_the_same_report() {
         assert_eq!(stable(v), stable(one.clone()), "-j {j}");
     }
 }
+
+/// A file's invalid UTF-8, over-long fields and broken JSON lines are
+/// reported once per file, with the first offset and the total, however
+/// the file is cut: each chunk used to add its own entry, so the report
+/// changed with `--chunk-size` and the thread count.
+#[test]
+fn skip_entries_do_not_depend_on_chunks() {
+    let d = tmp();
+    let mut csv = b"id,ssn,notes\n".to_vec();
+    for i in 0..300u64 {
+        csv.extend_from_slice(format!("{i},{},", ssn(i)).as_bytes());
+        match i % 50 {
+            7 => csv.extend_from_slice(b"caf\xe9 latin-1"),
+            9 => csv.extend_from_slice("y".repeat(150).as_bytes()),
+            _ => csv.extend_from_slice(b"fine"),
+        }
+        csv.push(b'\n');
+    }
+    let long_at = csv.windows(3).position(|w| w == b"yyy").unwrap();
+    let bad_at = csv.iter().position(|&b| b == 0xe9).unwrap();
+    let f = write(d.path(), "mixed.csv", csv);
+    let mut jsonl = String::new();
+    for i in 0..300u64 {
+        if i % 40 == 3 {
+            jsonl += &format!("{{\"ssn\": \"{}\", broken\n", ssn(i));
+        } else {
+            jsonl += &format!("{{\"ssn\": \"{}\"}}\n", ssn(i));
+        }
+    }
+    let j = write(d.path(), "events.jsonl", jsonl);
+    let base = stable(scan(&["-j", "1", "--max-record-bytes", "100", s(&f), s(&j)]).0);
+    let reasons: Vec<&str> = base["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    let utf8 = format!("invalid UTF-8 at byte {bad_at}; ");
+    assert!(reasons.iter().any(|r| r.starts_with(&utf8)), "{reasons:?}");
+    let long = format!(
+        "6 field(s) or line(s) longer than the 100-byte limit not scanned (first at byte {long_at}, 150 bytes)"
+    );
+    assert!(reasons.contains(&long.as_str()), "{reasons:?}");
+    let notes = base["notes"].to_string();
+    assert!(notes.contains("8 line(s) were not valid JSON"), "{notes}");
+    for args in [
+        ["-j", "2", "--chunk-size", "64"],
+        ["-j", "1", "--chunk-size", "1000"],
+        ["-j", "2", "--chunk-size", "4096"],
+    ] {
+        let mut a = args.to_vec();
+        a.extend(["--max-record-bytes", "100", s(&f), s(&j)]);
+        assert_eq!(stable(scan(&a).0), base, "{args:?}");
+    }
+}
