@@ -111,6 +111,10 @@ pub struct ScanArgs {
     /// (HyperLogLog) above.
     #[arg(long, value_name = "N", default_value_t = crate::count::DEFAULT_EXACT_LIMIT, hide = true)]
     pub exact_limit: usize,
+    /// Rows of a CSV scanned column by column at a time; 0 or 1: row by
+    /// row. Reports never depend on it (the tests compare).
+    #[arg(long, value_name = "N", default_value_t = scan::BATCH_ROWS, hide = true)]
+    pub batch_rows: usize,
 }
 
 #[derive(Args, Debug)]
@@ -208,6 +212,7 @@ fn scan_cmd(a: &ScanArgs) -> Result<i32, String> {
         exact_limit: a.exact_limit.max(100_001),
         geofence,
         no_mmap: a.no_mmap,
+        batch_rows: a.batch_rows,
     };
     let result = scan::run(&eng, &opts, &a.paths);
     let ev = rules::evaluate(

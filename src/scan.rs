@@ -51,6 +51,10 @@ pub struct ScanOptions {
     pub exact_limit: usize,
     pub geofence: Option<crate::rules::geofence::Geofence>,
     pub no_mmap: bool,
+    /// Rows of a CSV with a header held back and scanned column by column
+    /// (`CsvBatch`); 0 or 1 scans row by row. Reports never depend on it:
+    /// it is an option so the tests and `benches/ab.sh` can compare.
+    pub batch_rows: usize,
 }
 
 impl Default for ScanOptions {
@@ -65,6 +69,7 @@ impl Default for ScanOptions {
             exact_limit: crate::count::DEFAULT_EXACT_LIMIT,
             geofence: None,
             no_mmap: false,
+            batch_rows: BATCH_ROWS,
         }
     }
 }
@@ -809,6 +814,7 @@ struct Worker<'a> {
     opts: &'a ScanOptions,
     tally: Tally,
     rec: RecordHits,
+    batch: CsvBatch,
     json: json::Walker,
     keys: KeyMap,
     /// Budget given to the memos of `keys` so far.
@@ -1016,6 +1022,172 @@ struct Sink<'w, 'a> {
     oversize_count: u64,
 }
 
+/// Rows a CSV batch holds before its cells are scanned column by column.
+/// On the people corpus 64 and 128 measured alike; 16, 32, 256 and 1,024
+/// slower (`benches/ab.sh`, 6-8 rounds each).
+pub const BATCH_ROWS: usize = 64;
+
+/// One non-empty cell of a batch: where its value is, and its row.
+#[derive(Clone, Copy)]
+struct Cell {
+    /// Offset into the chunk's data, or with `IN_ARENA` set into the
+    /// batch's arena (a value the parser unescaped).
+    start: u64,
+    len: u32,
+    row: u32,
+}
+
+const IN_ARENA: u64 = 1 << 63;
+
+/// The rows of a CSV chunk, held back a batch at a time so that each
+/// column's cells are scanned together.
+///
+/// Why: a row of a wide table runs twenty different detectors' paths one
+/// after another, and the branch predictor and the caches hold none of
+/// them from one row to the next; a column's values take the same path
+/// and the same memo. Each row's values still reach its own record in
+/// column order, the memos see each column's values in row order, and the
+/// records are finished in row order: every step sees what it saw row by
+/// row, so the reports are the same (the tests compare the two).
+#[derive(Default)]
+struct CsvBatch {
+    /// Each row's offset in its file.
+    offsets: Vec<u64>,
+    /// Per column, its non-empty cells in row order.
+    cells: Vec<Vec<Cell>>,
+    /// Cells past the header's columns, scanned as free text.
+    extra: Vec<Cell>,
+    arena: Vec<u8>,
+    recs: Vec<RecordHits>,
+}
+
+struct BatchSink<'w, 'a, 'b> {
+    s: Sink<'w, 'a>,
+    b: &'b mut CsvBatch,
+    data: &'b [u8],
+}
+
+impl BatchSink<'_, '_, '_> {
+    fn flush(&mut self) {
+        let b = &mut *self.b;
+        let rows = b.offsets.len();
+        if rows == 0 {
+            return;
+        }
+        let ncols = self.s.cols.len();
+        if b.recs.len() < rows {
+            b.recs.resize_with(rows, RecordHits::default);
+        }
+        let recs = &mut b.recs[..rows];
+        for r in recs.iter_mut() {
+            r.clear();
+        }
+        // The lexer's scratch goes from record to record with the value
+        // (one pointer swap), so every row shares one layout cache.
+        let mut lex = self.s.rec.lex.take();
+        let data = self.data;
+        let arena = &b.arena;
+        let value = |c: &Cell| -> &[u8] {
+            if c.start & IN_ARENA != 0 {
+                let st = (c.start & !IN_ARENA) as usize;
+                &arena[st..st + c.len as usize]
+            } else {
+                &data[c.start as usize..c.start as usize + c.len as usize]
+            }
+        };
+        for ((ctx, memo), cells) in self
+            .s
+            .cols
+            .iter()
+            .zip(self.s.memos.iter_mut())
+            .zip(&b.cells[..ncols])
+        {
+            for c in cells {
+                let rec = &mut recs[c.row as usize];
+                std::mem::swap(&mut rec.lex, &mut lex);
+                if let Some(d) = ctx.clinical_link {
+                    rec.push(d as usize, b"clinical record file");
+                }
+                memo.scan(self.s.eng, ctx, value(c), rec);
+                std::mem::swap(&mut rec.lex, &mut lex);
+            }
+        }
+        for c in &b.extra {
+            let rec = &mut recs[c.row as usize];
+            std::mem::swap(&mut rec.lex, &mut lex);
+            self.s.eng.scan_value(&TEXT_CTX, value(c), rec);
+            std::mem::swap(&mut rec.lex, &mut lex);
+        }
+        self.s.rec.lex = lex;
+        for (rec, &offset) in recs.iter_mut().zip(&b.offsets) {
+            finish_record(
+                self.s.eng,
+                self.s.cfg,
+                rec,
+                self.s.file_id,
+                offset,
+                self.s.tally,
+            );
+        }
+        b.offsets.clear();
+        for c in &mut b.cells {
+            c.clear();
+        }
+        b.extra.clear();
+        b.arena.clear();
+    }
+}
+
+impl RecordSink for BatchSink<'_, '_, '_> {
+    fn begin(&mut self, offset: u64) {
+        self.b.offsets.push(offset);
+    }
+    #[inline(always)]
+    fn column(&mut self, idx: usize, value: &[u8]) {
+        let row = (self.b.offsets.len() - 1) as u32;
+        let ncols = self.s.cols.len();
+        // Trimmed as `Sink::column` trims; empty cells are dropped here.
+        let value = if idx < ncols {
+            let v = crate::detect::trim(value);
+            if v.is_empty() {
+                return;
+            }
+            v
+        } else {
+            value
+        };
+        let d = self.data.as_ptr_range();
+        let v = value.as_ptr_range();
+        let start = if v.start >= d.start && v.end <= d.end {
+            (v.start as usize - d.start as usize) as u64
+        } else {
+            let st = self.b.arena.len() as u64 | IN_ARENA;
+            self.b.arena.extend_from_slice(value);
+            st
+        };
+        let cell = Cell {
+            start,
+            len: value.len() as u32,
+            row,
+        };
+        if idx < ncols {
+            self.b.cells[idx].push(cell);
+        } else {
+            self.b.extra.push(cell);
+        }
+    }
+    fn keyed(&mut self, _: &str, _: &[u8]) {}
+    fn text(&mut self, _: &[u8]) {}
+    fn end(&mut self) {
+        if self.b.offsets.len() >= self.s.opts.batch_rows {
+            self.flush();
+        }
+    }
+    fn oversize(&mut self, offset: u64, len: usize) {
+        self.s.oversize(offset, len);
+    }
+}
+
 impl RecordSink for Sink<'_, '_> {
     fn begin(&mut self, offset: u64) {
         self.rec.clear();
@@ -1101,6 +1273,7 @@ impl<'a> Worker<'a> {
             opts,
             tally: Tally::new(eng.len(), opts.exact_limit),
             rec: RecordHits::default(),
+            batch: CsvBatch::default(),
             json: json::Walker::new(),
             keys: KeyMap::default(),
             key_memo_bytes: 0,
@@ -1220,6 +1393,19 @@ impl<'a> Worker<'a> {
         let max = self.opts.max_record;
         let mut bad_json = 0;
         match job.format {
+            Format::Csv { delim, .. } if !cols.is_empty() && self.opts.batch_rows > 1 => {
+                let mut b = std::mem::take(&mut self.batch);
+                b.cells.resize_with(cols.len(), Vec::new);
+                let mut bs = BatchSink {
+                    s: sink,
+                    b: &mut b,
+                    data,
+                };
+                csv::parse(data, start, end, delim, base, &mut bs, max);
+                bs.flush();
+                sink = bs.s;
+                self.batch = b;
+            }
             Format::Csv { delim, .. } => csv::parse(data, start, end, delim, base, &mut sink, max),
             Format::Text => text::parse(data, start, end, base, &mut sink, max),
             Format::JsonLines => {

@@ -167,6 +167,96 @@ fn streamed_blocks_scanned_by_any_worker_give_the_same_report() {
     }
 }
 
+/// A CSV with a header is scanned a batch of rows at a time, column by
+/// column (`--batch-rows`, hidden). The report must be the row-by-row
+/// scan's whatever the batch: this table has what could tell them apart.
+/// The clinical file's patient column, 'omic probe columns whose features
+/// count across a record's columns, coordinates paired across two
+/// columns, values unescaped from quotes (held outside the mapped data),
+/// cells past the header and rows short of it, padded and empty cells, an
+/// over-long field, and repeated and unique values in every column, over
+/// a row count no batch size divides.
+#[test]
+fn csv_batches_scan_as_rows_do() {
+    let probes: Vec<String> = (0..22).map(|p| format!("cg{:08}", 29 + p * 7)).collect();
+    let mut csv = format!(
+        "patient_id,first_name,ssn,notes,card_number,latitude,longitude,{}\n",
+        probes.join(",")
+    );
+    for i in 0..389u64 {
+        let notes = match i % 6 {
+            0 => format!("\"ssn \"\"{}\"\" on file\"", ssn(1000 + i)),
+            1 => format!("\"line one\nphone 212-555-{:04}\"", i),
+            2 => "  plain  ".to_string(),
+            3 => "x".repeat(300),
+            4 => String::new(),
+            _ => format!("card {}", card(5000 + i)),
+        };
+        let ssn_cell = if i % 5 == 0 {
+            String::new()
+        } else {
+            ssn(i % 211)
+        };
+        let mut row = format!(
+            "P{:04},{},{ssn_cell},{notes},{},{:.5},{:.5}",
+            i % 300,
+            name(i % 37),
+            card(i % 97),
+            40.0 + (i % 150) as f64 / 1000.0,
+            -74.0 - (i % 150) as f64 / 1000.0,
+        );
+        // Some rows carry a full 'omic profile, some a part of one, some
+        // none; every seventh row runs past the header, every eleventh
+        // stops short of it.
+        let filled = match i % 3 {
+            0 => 22,
+            1 => 10,
+            _ => 0,
+        };
+        for p in 0..22 {
+            if p < filled {
+                row += &format!(",0.{}", (i + p) % 89);
+            } else {
+                row.push(',');
+            }
+        }
+        if i % 7 == 0 {
+            row += &format!(",{},extra {}", ssn(3000 + i), card(7000 + i));
+        }
+        if i % 11 == 0 {
+            row.truncate(row.find(",4").unwrap_or(row.len()));
+        }
+        csv += &row;
+        csv += if i % 2 == 0 { "\n" } else { "\r\n" };
+    }
+    let d = tmp();
+    let f = write(d.path(), "conditions.csv", csv);
+    let args = |extra: &[&str]| {
+        let mut a = vec!["--max-record-bytes", "200"];
+        a.extend_from_slice(extra);
+        a.push(s(&f));
+        stable(scan(&a).0)
+    };
+    let rows = args(&["-j", "1", "--batch-rows", "0"]);
+    for cat in [
+        "covered_personal_identifiers",
+        "personal_financial",
+        "precise_geolocation",
+        "personal_health",
+        "human_omic",
+    ] {
+        assert!(count(&rows, cat) > 0, "{cat}: {rows}");
+    }
+    assert!(!rows["skipped"].as_array().unwrap().is_empty(), "{rows}");
+    for batch in ["1", "2", "3", "64", "1000"] {
+        for extra in [&["-j", "1"][..], &["-j", "2", "--chunk-size", "4096"]] {
+            let mut a = extra.to_vec();
+            a.extend(["--batch-rows", batch]);
+            assert_eq!(args(&a), rows, "--batch-rows {batch} {extra:?}");
+        }
+    }
+}
+
 /// A file's invalid UTF-8, over-long fields and broken JSON lines are
 /// reported once per file, with the first offset and the total, however
 /// the file is cut: each chunk used to add its own entry, so the report
