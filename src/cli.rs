@@ -111,8 +111,9 @@ pub struct ScanArgs {
     /// (HyperLogLog) above.
     #[arg(long, value_name = "N", default_value_t = crate::count::DEFAULT_EXACT_LIMIT, hide = true)]
     pub exact_limit: usize,
-    /// Rows of a CSV scanned column by column at a time; 0 or 1: row by
-    /// row. Reports never depend on it (the tests compare).
+    /// Records of a CSV or JSON scanned column by column (key path by key
+    /// path) at a time; 0 or 1: record by record. Reports never depend on
+    /// it (the tests compare).
     #[arg(long, value_name = "N", default_value_t = scan::BATCH_ROWS, hide = true)]
     pub batch_rows: usize,
 }

@@ -24,6 +24,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
+mod batch;
+pub use batch::BATCH_ROWS;
+use batch::{Batch, BatchSink};
+
 /// Default chunk of a mapped file per work unit: large enough that
 /// per-unit overhead vanishes, small enough that two cores share a 100 MB
 /// file evenly.
@@ -51,9 +55,10 @@ pub struct ScanOptions {
     pub exact_limit: usize,
     pub geofence: Option<crate::rules::geofence::Geofence>,
     pub no_mmap: bool,
-    /// Rows of a CSV with a header held back and scanned column by column
-    /// (`CsvBatch`); 0 or 1 scans row by row. Reports never depend on it:
-    /// it is an option so the tests and `benches/ab.sh` can compare.
+    /// Records of a CSV with a header or of JSON held back and scanned
+    /// column by column, key path by key path (`batch`); 0 or 1 scans
+    /// record by record. Reports never depend on it: it is an option so
+    /// the tests and `benches/ab.sh` can compare.
     pub batch_rows: usize,
 }
 
@@ -814,7 +819,7 @@ struct Worker<'a> {
     opts: &'a ScanOptions,
     tally: Tally,
     rec: RecordHits,
-    batch: CsvBatch,
+    batch: Batch,
     json: json::Walker,
     keys: KeyMap,
     /// Budget given to the memos of `keys` so far.
@@ -1022,169 +1027,43 @@ struct Sink<'w, 'a> {
     oversize_count: u64,
 }
 
-/// Rows a CSV batch holds before its cells are scanned column by column.
-/// On the people corpus 64 and 128 measured alike; 16, 32, 256 and 1,024
-/// slower (`benches/ab.sh`, 6-8 rounds each).
-pub const BATCH_ROWS: usize = 64;
-
-/// One non-empty cell of a batch: where its value is, and its row.
-#[derive(Clone, Copy)]
-struct Cell {
-    /// Offset into the chunk's data, or with `IN_ARENA` set into the
-    /// batch's arena (a value the parser unescaped).
-    start: u64,
-    len: u32,
-    row: u32,
-}
-
-const IN_ARENA: u64 = 1 << 63;
-
-/// The rows of a CSV chunk, held back a batch at a time so that each
-/// column's cells are scanned together.
-///
-/// Why: a row of a wide table runs twenty different detectors' paths one
-/// after another, and the branch predictor and the caches hold none of
-/// them from one row to the next; a column's values take the same path
-/// and the same memo. Each row's values still reach its own record in
-/// column order, the memos see each column's values in row order, and the
-/// records are finished in row order: every step sees what it saw row by
-/// row, so the reports are the same (the tests compare the two).
-#[derive(Default)]
-struct CsvBatch {
-    /// Each row's offset in its file.
-    offsets: Vec<u64>,
-    /// Per column, its non-empty cells in row order.
-    cells: Vec<Vec<Cell>>,
-    /// Cells past the header's columns, scanned as free text.
-    extra: Vec<Cell>,
-    arena: Vec<u8>,
-    recs: Vec<RecordHits>,
-}
-
-struct BatchSink<'w, 'a, 'b> {
-    s: Sink<'w, 'a>,
-    b: &'b mut CsvBatch,
-    data: &'b [u8],
-}
-
-impl BatchSink<'_, '_, '_> {
-    fn flush(&mut self) {
-        let b = &mut *self.b;
-        let rows = b.offsets.len();
-        if rows == 0 {
-            return;
+impl Sink<'_, '_> {
+    /// A CSV column's or (`by_path`) a JSON key path's context and memo.
+    fn slot(&mut self, by_path: bool, i: usize) -> (&ColumnCtx, &mut ValueMemo) {
+        if by_path {
+            let k = &mut self.keys.paths[i];
+            (&k.ctx, &mut k.memo)
+        } else {
+            (&self.cols[i], &mut self.memos[i])
         }
-        let ncols = self.s.cols.len();
-        if b.recs.len() < rows {
-            b.recs.resize_with(rows, RecordHits::default);
-        }
-        let recs = &mut b.recs[..rows];
-        for r in recs.iter_mut() {
-            r.clear();
-        }
-        // The lexer's scratch goes from record to record with the value
-        // (one pointer swap), so every row shares one layout cache.
-        let mut lex = self.s.rec.lex.take();
-        let data = self.data;
-        let arena = &b.arena;
-        let value = |c: &Cell| -> &[u8] {
-            if c.start & IN_ARENA != 0 {
-                let st = (c.start & !IN_ARENA) as usize;
-                &arena[st..st + c.len as usize]
-            } else {
-                &data[c.start as usize..c.start as usize + c.len as usize]
-            }
+    }
+
+    /// The index of a JSON key path, met before or new; past the bound on
+    /// paths, the context it is judged under instead.
+    fn key_slot(&mut self, path: &str) -> Result<usize, ColumnCtx> {
+        let judge = |path: &str| {
+            let mut c = self.eng.column_ctx(path);
+            c.person_key = self.opts.person_key.as_deref() == Some(path);
+            c.device_key = self.opts.device_key.as_deref() == Some(path);
+            c
         };
-        for ((ctx, memo), cells) in self
-            .s
-            .cols
-            .iter()
-            .zip(self.s.memos.iter_mut())
-            .zip(&b.cells[..ncols])
-        {
-            for c in cells {
-                let rec = &mut recs[c.row as usize];
-                std::mem::swap(&mut rec.lex, &mut lex);
-                if let Some(d) = ctx.clinical_link {
-                    rec.push(d as usize, b"clinical record file");
-                }
-                memo.scan(self.s.eng, ctx, value(c), rec);
-                std::mem::swap(&mut rec.lex, &mut lex);
+        match self.keys.find(path) {
+            Some(i) => Ok(i),
+            // JSON keyed by user id has a new path per record: past the
+            // bound its paths are judged as met (the engine's name cache and
+            // index keep that cheap) and hold no memory here.
+            None if self.keys.len() >= MAX_KEY_PATHS => Err(judge(path)),
+            None => {
+                let c = judge(path);
+                // Key paths share the other half, first come first served.
+                let share = (memo::WORKER_BUDGET / 2)
+                    .saturating_sub(*self.key_memo_bytes)
+                    .min(memo::KEY_SHARE);
+                *self.key_memo_bytes += share;
+                let m = ValueMemo::for_column(&c, share);
+                Ok(self.keys.insert(path, c, m))
             }
         }
-        for c in &b.extra {
-            let rec = &mut recs[c.row as usize];
-            std::mem::swap(&mut rec.lex, &mut lex);
-            self.s.eng.scan_value(&TEXT_CTX, value(c), rec);
-            std::mem::swap(&mut rec.lex, &mut lex);
-        }
-        self.s.rec.lex = lex;
-        for (rec, &offset) in recs.iter_mut().zip(&b.offsets) {
-            finish_record(
-                self.s.eng,
-                self.s.cfg,
-                rec,
-                self.s.file_id,
-                offset,
-                self.s.tally,
-            );
-        }
-        b.offsets.clear();
-        for c in &mut b.cells {
-            c.clear();
-        }
-        b.extra.clear();
-        b.arena.clear();
-    }
-}
-
-impl RecordSink for BatchSink<'_, '_, '_> {
-    fn begin(&mut self, offset: u64) {
-        self.b.offsets.push(offset);
-    }
-    #[inline(always)]
-    fn column(&mut self, idx: usize, value: &[u8]) {
-        let row = (self.b.offsets.len() - 1) as u32;
-        let ncols = self.s.cols.len();
-        // Trimmed as `Sink::column` trims; empty cells are dropped here.
-        let value = if idx < ncols {
-            let v = crate::detect::trim(value);
-            if v.is_empty() {
-                return;
-            }
-            v
-        } else {
-            value
-        };
-        let d = self.data.as_ptr_range();
-        let v = value.as_ptr_range();
-        let start = if v.start >= d.start && v.end <= d.end {
-            (v.start as usize - d.start as usize) as u64
-        } else {
-            let st = self.b.arena.len() as u64 | IN_ARENA;
-            self.b.arena.extend_from_slice(value);
-            st
-        };
-        let cell = Cell {
-            start,
-            len: value.len() as u32,
-            row,
-        };
-        if idx < ncols {
-            self.b.cells[idx].push(cell);
-        } else {
-            self.b.extra.push(cell);
-        }
-    }
-    fn keyed(&mut self, _: &str, _: &[u8]) {}
-    fn text(&mut self, _: &[u8]) {}
-    fn end(&mut self) {
-        if self.b.offsets.len() >= self.s.opts.batch_rows {
-            self.flush();
-        }
-    }
-    fn oversize(&mut self, offset: u64, len: usize) {
-        self.s.oversize(offset, len);
     }
 }
 
@@ -1212,34 +1091,13 @@ impl RecordSink for Sink<'_, '_> {
         self.memos[idx].scan(self.eng, ctx, value, self.rec);
     }
     fn keyed(&mut self, path: &str, value: &[u8]) {
-        let judge = |path: &str| {
-            let mut c = self.eng.column_ctx(path);
-            c.person_key = self.opts.person_key.as_deref() == Some(path);
-            c.device_key = self.opts.device_key.as_deref() == Some(path);
-            c
-        };
-        let i = match self.keys.find(path) {
-            Some(i) => i,
-            None if self.keys.len() >= MAX_KEY_PATHS => {
-                // JSON keyed by user id has a new path per record: past the
-                // bound its paths are judged as met (the engine's name cache
-                // and index keep that cheap) and hold no memory here.
-                self.eng.scan_value(&judge(path), value, self.rec);
-                return;
+        match self.key_slot(path) {
+            Ok(i) => {
+                let k = &mut self.keys.paths[i];
+                k.memo.scan(self.eng, &k.ctx, value, self.rec);
             }
-            None => {
-                let c = judge(path);
-                // Key paths share the other half, first come first served.
-                let share = (memo::WORKER_BUDGET / 2)
-                    .saturating_sub(*self.key_memo_bytes)
-                    .min(memo::KEY_SHARE);
-                *self.key_memo_bytes += share;
-                let m = ValueMemo::for_column(&c, share);
-                self.keys.insert(path, c, m)
-            }
-        };
-        let k = &mut self.keys.paths[i];
-        k.memo.scan(self.eng, &k.ctx, value, self.rec);
+            Err(ctx) => self.eng.scan_value(&ctx, value, self.rec),
+        }
     }
     fn text(&mut self, value: &[u8]) {
         self.eng.scan_value(&TEXT_CTX, value, self.rec);
@@ -1265,6 +1123,59 @@ impl RecordSink for Sink<'_, '_> {
     }
 }
 
+/// The records of one chunk, block or document, for either sink.
+struct Records<'d> {
+    job: &'d Job,
+    data: &'d [u8],
+    start: usize,
+    end: usize,
+    base: u64,
+    max: usize,
+}
+
+impl Records<'_> {
+    /// Parses every record into `sink` (generic, so the CSV parser inlines
+    /// its per-cell call); returns the JSON lines that did not parse.
+    fn parse<S: RecordSink>(
+        &self,
+        w: &mut json::Walker,
+        sink: &mut S,
+        skipped: &mut Vec<SkipEntry>,
+    ) -> u64 {
+        let Records {
+            job,
+            data,
+            start,
+            end,
+            base,
+            max,
+        } = *self;
+        match job.format {
+            Format::Csv { delim, .. } => csv::parse(data, start, end, delim, base, sink, max),
+            Format::Text => text::parse(data, start, end, base, sink, max),
+            Format::JsonLines => return text::parse_jsonl(w, data, start, end, base, sink, max),
+            Format::JsonDocument => {
+                if let Err(e) = json::document(w, &data[start..end], sink) {
+                    // Scan what the parser could not walk as text, so a
+                    // broken document still has its values found.
+                    skipped.push(skip(
+                        &job.path,
+                        format!(
+                            "malformed JSON at byte {}: {}; the rest was scanned as text",
+                            base + e.offset as u64,
+                            e.reason
+                        ),
+                    ));
+                    let from = start + e.offset.min(end - start);
+                    text::parse(data, from, end, base, sink, max);
+                }
+            }
+            Format::Genomic(_) => {}
+        }
+        0
+    }
+}
+
 impl<'a> Worker<'a> {
     fn new(eng: &'a Engine, cfg: &'a CountConfig, opts: &'a ScanOptions) -> Worker<'a> {
         Worker {
@@ -1273,7 +1184,7 @@ impl<'a> Worker<'a> {
             opts,
             tally: Tally::new(eng.len(), opts.exact_limit),
             rec: RecordHits::default(),
-            batch: CsvBatch::default(),
+            batch: Batch::default(),
             json: json::Walker::new(),
             keys: KeyMap::default(),
             key_memo_bytes: 0,
@@ -1391,44 +1302,31 @@ impl<'a> Worker<'a> {
             oversize_count: 0,
         };
         let max = self.opts.max_record;
-        let mut bad_json = 0;
-        match job.format {
-            Format::Csv { delim, .. } if !cols.is_empty() && self.opts.batch_rows > 1 => {
+        let by_path = match job.format {
+            Format::Csv { .. } if !cols.is_empty() => Some(false),
+            Format::JsonLines | Format::JsonDocument => Some(true),
+            _ => None,
+        };
+        let unit = Records {
+            job,
+            data,
+            start,
+            end,
+            base,
+            max,
+        };
+        let bad_json = match by_path {
+            Some(by_path) if self.opts.batch_rows > 1 => {
                 let mut b = std::mem::take(&mut self.batch);
-                b.cells.resize_with(cols.len(), Vec::new);
-                let mut bs = BatchSink {
-                    s: sink,
-                    b: &mut b,
-                    data,
-                };
-                csv::parse(data, start, end, delim, base, &mut bs, max);
+                let mut bs = BatchSink::new(sink, &mut b, data, self.opts.batch_rows, by_path);
+                let bad = unit.parse(&mut self.json, &mut bs, &mut self.skipped);
                 bs.flush();
                 sink = bs.s;
                 self.batch = b;
+                bad
             }
-            Format::Csv { delim, .. } => csv::parse(data, start, end, delim, base, &mut sink, max),
-            Format::Text => text::parse(data, start, end, base, &mut sink, max),
-            Format::JsonLines => {
-                bad_json = text::parse_jsonl(&mut self.json, data, start, end, base, &mut sink, max)
-            }
-            Format::JsonDocument => {
-                if let Err(e) = json::document(&mut self.json, &data[start..end], &mut sink) {
-                    // Scan what the parser could not walk as text, so a
-                    // broken document still has its values found.
-                    self.skipped.push(skip(
-                        &job.path,
-                        format!(
-                            "malformed JSON at byte {}: {}; the rest was scanned as text",
-                            base + e.offset as u64,
-                            e.reason
-                        ),
-                    ));
-                    let from = start + e.offset.min(end - start);
-                    text::parse(data, from, end, base, &mut sink, max);
-                }
-            }
-            Format::Genomic(_) => {}
-        }
+            _ => unit.parse(&mut self.json, &mut sink, &mut self.skipped),
+        };
         issues.oversize = sink.oversize;
         issues.oversize_count = sink.oversize_count;
         issues.bad_json = bad_json;

@@ -312,3 +312,86 @@ fn skip_entries_do_not_depend_on_chunks() {
         assert_eq!(stable(scan(&a).0), base, "{args:?}");
     }
 }
+
+/// JSON records are batched too, grouped by key path when their paths
+/// come in index order and scanned value by value otherwise. Here the two
+/// e-mail keys swap places in every other pair of records: the person is
+/// a record's first e-mail, so a swapped record scanned in path order
+/// would name another person (the count tells). With escaped strings (held
+/// outside the mapped data), arrays repeating a path, optional keys, a
+/// device key, coordinates, broken lines scanned as text, and more key
+/// paths than a worker keeps (records keyed by user id).
+#[test]
+fn json_batches_scan_as_records_do() {
+    let d = tmp();
+    let email = |i: u64| format!("user{i}@example.com");
+    let mut jsonl = String::new();
+    for i in 0..600u64 {
+        let (a, b) = (email(i / 2), email(10_000 + i));
+        let pair = if i % 4 < 2 {
+            format!("\"e1\":\"{a}\",\"e2\":\"{b}\"")
+        } else {
+            format!("\"e2\":\"{a}\",\"e1\":\"{b}\"")
+        };
+        let extra = match i % 5 {
+            0 => format!(",\"note\":\"ssn \\\"{}\\\" \\u0041\"", ssn(i)),
+            1 => format!(",\"tags\":[\"{}\",\"{}\"]", card(i), ssn(i + 7)),
+            2 => format!(
+                ",\"geo\":{{\"lat\":{:.5},\"lon\":{:.5}}}",
+                40.1 + i as f64 / 1e4,
+                -74.2
+            ),
+            _ => String::new(),
+        };
+        jsonl += &format!(
+            "{{{pair},\"device\":{{\"imei\":\"35{:013}\"}}{extra}}}\n",
+            i % 90
+        );
+        if i % 97 == 5 {
+            jsonl += &format!("{{\"broken\": \"{}\", \n", ssn(i + 1));
+        }
+    }
+    for i in 0..4500u64 {
+        jsonl += &format!(
+            "{{\"u{i}\":{{\"email\":\"{}\"}}}}\n",
+            email(50_000 + i % 700)
+        );
+    }
+    let j = write(d.path(), "events.jsonl", &jsonl);
+    let doc = format!(
+        "[{}, {{\"email\": \"{}\"}}, oops",
+        jsonl
+            .lines()
+            .take(300)
+            .filter(|l| !l.contains("broken"))
+            .collect::<Vec<_>>()
+            .join(","),
+        email(9)
+    );
+    let k = write(d.path(), "doc.json", doc);
+    for f in [&j, &k] {
+        for key in [None, Some("device.imei")] {
+            let args = |extra: &[&str]| {
+                let mut a = extra.to_vec();
+                if let Some(key) = key {
+                    a.extend(["--device-key", key]);
+                }
+                a.push(s(f));
+                stable(scan(&a).0)
+            };
+            let rows = args(&["-j", "1", "--batch-rows", "0"]);
+            assert!(count(&rows, "covered_personal_identifiers") > 0, "{rows}");
+            for batch in ["2", "3", "64", "1000"] {
+                for extra in [&["-j", "1"][..], &["-j", "2", "--chunk-size", "4096"]] {
+                    let mut a = extra.to_vec();
+                    a.extend(["--batch-rows", batch]);
+                    assert_eq!(
+                        args(&a),
+                        rows,
+                        "{f:?} {key:?} --batch-rows {batch} {extra:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Records held back a batch at a time, so that each column's (or JSON key
+//! path's) values are scanned together.
+//!
+//! Why: a row of a wide table runs twenty different detectors' paths one
+//! after another, and the branch predictor and the caches hold none of them
+//! from one row to the next; a column's values take the same path and use
+//! the same memo. On the people CSV this was 10% of a scan's time
+//! (`benches/ab.sh`), though it adds 5% of instructions (each cell's span
+//! is stored and read back).
+//!
+//! Why the reports cannot change: a record's detections go to its own
+//! `RecordHits`, which gets its values in the order the row-by-row scan
+//! gives them; records are finished in file order; the memos are exact
+//! caches (their order of lookups decides only what they keep). A CSV
+//! row's cells arrive in column order, cells past the header last. A JSON
+//! record is grouped only when its key paths come in the order of their
+//! indices (as JSON Lines from one writer do); any other record, and any
+//! record with free text or a path past the bound on paths, is scanned
+//! value by value in its own order, after the grouped ones. The tests
+//! compare every batch size with the row-by-row scan (`--batch-rows 0`).
+
+use super::{Sink, TEXT_CTX};
+use crate::count::finish_record;
+use crate::detect::{ColumnCtx, RecordHits};
+use crate::records::RecordSink;
+
+/// Rows a batch holds before its cells are scanned. On the people corpus
+/// 64 and 128 measured alike; 16, 32, 256 and 1,024 slower (`ab.sh`, 6-8
+/// rounds each).
+pub const BATCH_ROWS: usize = 64;
+
+/// One value: where it is, and its row.
+#[derive(Clone, Copy)]
+struct Cell {
+    /// Offset into the unit's data, or with `IN_ARENA` set into the
+    /// batch's arena (a value the parser built: an unescaped string).
+    start: u64,
+    len: u32,
+    row: u32,
+}
+
+const IN_ARENA: u64 = 1 << 63;
+
+/// How a value that is not grouped is scanned.
+#[derive(Clone, Copy)]
+enum How {
+    /// Under a column's or key path's context and memo.
+    Slot(u32),
+    /// As free text.
+    Text,
+    /// Under `Batch::judged[i]`: a key path past the bound on paths.
+    Judged(u32),
+}
+
+#[derive(Default)]
+pub(super) struct Batch {
+    /// Each record's offset in its file.
+    offsets: Vec<u64>,
+    /// Per column or key path: its grouped values, in record order.
+    slots: Vec<Vec<Cell>>,
+    /// Values scanned one by one, in file order, after the grouped ones.
+    ordered: Vec<(Cell, How)>,
+    /// The open JSON record's values, until it ends in path order or not.
+    staged: Vec<(Cell, How)>,
+    judged: Vec<ColumnCtx>,
+    arena: Vec<u8>,
+    recs: Vec<RecordHits>,
+}
+
+pub(super) struct BatchSink<'w, 'a, 'b> {
+    pub(super) s: Sink<'w, 'a>,
+    b: &'b mut Batch,
+    data: &'b [u8],
+    rows: usize,
+    /// Slots are JSON key paths (`Sink::keys`), not CSV columns.
+    by_path: bool,
+    /// The open JSON record's paths have come in index order so far.
+    in_order: bool,
+    last_slot: u32,
+}
+
+impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
+    /// A batch over `data`, whose values the parser hands out (and a few it
+    /// builds); `rows` records at a time, grouped by CSV column or, with
+    /// `by_path`, by JSON key path.
+    pub(super) fn new(
+        s: Sink<'w, 'a>,
+        b: &'b mut Batch,
+        data: &'b [u8],
+        rows: usize,
+        by_path: bool,
+    ) -> BatchSink<'w, 'a, 'b> {
+        b.slots
+            .resize_with(if by_path { 0 } else { s.cols.len() }, Vec::new);
+        BatchSink {
+            s,
+            b,
+            data,
+            rows,
+            by_path,
+            in_order: true,
+            last_slot: 0,
+        }
+    }
+
+    /// Where `value` is: its offset in the data it was parsed from, or a
+    /// copy in the arena.
+    #[inline(always)]
+    fn cell(&mut self, value: &[u8]) -> Cell {
+        let row = (self.b.offsets.len() - 1) as u32;
+        let d = self.data.as_ptr_range();
+        let v = value.as_ptr_range();
+        let start = if v.start >= d.start && v.end <= d.end {
+            (v.start as usize - d.start as usize) as u64
+        } else {
+            let st = self.b.arena.len() as u64 | IN_ARENA;
+            self.b.arena.extend_from_slice(value);
+            st
+        };
+        Cell {
+            start,
+            len: value.len() as u32,
+            row,
+        }
+    }
+
+    fn stage(&mut self, value: &[u8], how: How) {
+        let c = self.cell(value);
+        match how {
+            How::Slot(i) if i >= self.last_slot => self.last_slot = i,
+            _ => self.in_order = false,
+        }
+        self.b.staged.push((c, how));
+    }
+
+    /// Scans the held records' values, grouped ones slot by slot, and
+    /// finishes the records in order.
+    pub(super) fn flush(&mut self) {
+        let b = &mut *self.b;
+        let rows = b.offsets.len();
+        if rows == 0 {
+            return;
+        }
+        if b.recs.len() < rows {
+            b.recs.resize_with(rows, RecordHits::default);
+        }
+        let recs = &mut b.recs[..rows];
+        for r in recs.iter_mut() {
+            r.clear();
+        }
+        // The lexer's scratch goes from record to record with the value
+        // (one pointer swap), so all share one layout cache.
+        let mut lex = self.s.rec.lex.take();
+        let data = self.data;
+        let arena = &b.arena;
+        let value = |c: &Cell| -> &[u8] {
+            let (st, n) = ((c.start & !IN_ARENA) as usize, c.len as usize);
+            if c.start & IN_ARENA != 0 {
+                &arena[st..st + n]
+            } else {
+                &data[st..st + n]
+            }
+        };
+        let eng = self.s.eng;
+        for (i, cells) in b.slots.iter().enumerate() {
+            if cells.is_empty() {
+                continue;
+            }
+            let (ctx, memo) = self.s.slot(self.by_path, i);
+            for c in cells {
+                let rec = &mut recs[c.row as usize];
+                std::mem::swap(&mut rec.lex, &mut lex);
+                if let Some(d) = ctx.clinical_link {
+                    rec.push(d as usize, b"clinical record file");
+                }
+                memo.scan(eng, ctx, value(c), rec);
+                std::mem::swap(&mut rec.lex, &mut lex);
+            }
+        }
+        for (c, how) in &b.ordered {
+            let rec = &mut recs[c.row as usize];
+            std::mem::swap(&mut rec.lex, &mut lex);
+            match *how {
+                How::Slot(i) => {
+                    let (ctx, memo) = self.s.slot(self.by_path, i as usize);
+                    memo.scan(eng, ctx, value(c), rec);
+                }
+                How::Text => eng.scan_value(&TEXT_CTX, value(c), rec),
+                How::Judged(k) => eng.scan_value(&b.judged[k as usize], value(c), rec),
+            }
+            std::mem::swap(&mut rec.lex, &mut lex);
+        }
+        self.s.rec.lex = lex;
+        for (rec, &offset) in recs.iter_mut().zip(&b.offsets) {
+            finish_record(eng, self.s.cfg, rec, self.s.file_id, offset, self.s.tally);
+        }
+        b.offsets.clear();
+        for c in &mut b.slots {
+            c.clear();
+        }
+        b.ordered.clear();
+        b.judged.clear();
+        b.arena.clear();
+    }
+}
+
+impl RecordSink for BatchSink<'_, '_, '_> {
+    fn begin(&mut self, offset: u64) {
+        self.b.offsets.push(offset);
+        self.b.staged.clear();
+        self.in_order = true;
+        self.last_slot = 0;
+        self.s.keys.restart();
+    }
+
+    #[inline(always)]
+    fn column(&mut self, idx: usize, value: &[u8]) {
+        if idx < self.s.cols.len() {
+            // Trimmed as `Sink::column` trims; empty cells end here.
+            let v = crate::detect::trim(value);
+            if !v.is_empty() {
+                let c = self.cell(v);
+                self.b.slots[idx].push(c);
+            }
+        } else {
+            // Past the header: after the row's columns, so in its order.
+            let c = self.cell(value);
+            self.b.ordered.push((c, How::Text));
+        }
+    }
+
+    fn keyed(&mut self, path: &str, value: &[u8]) {
+        let how = match self.s.key_slot(path) {
+            Ok(i) => {
+                if self.b.slots.len() <= i {
+                    self.b.slots.resize_with(i + 1, Vec::new);
+                }
+                How::Slot(i as u32)
+            }
+            Err(ctx) => {
+                self.b.judged.push(ctx);
+                How::Judged(self.b.judged.len() as u32 - 1)
+            }
+        };
+        self.stage(value, how);
+    }
+
+    fn text(&mut self, value: &[u8]) {
+        self.stage(value, How::Text);
+    }
+
+    fn end(&mut self) {
+        let staged = &mut self.b.staged;
+        if self.in_order {
+            for &(c, how) in staged.iter() {
+                if let How::Slot(i) = how {
+                    self.b.slots[i as usize].push(c);
+                }
+            }
+            staged.clear();
+        } else {
+            self.b.ordered.append(staged);
+        }
+        if self.b.offsets.len() >= self.rows {
+            self.flush();
+        }
+    }
+
+    fn abort(&mut self) {
+        self.b.staged.clear();
+        self.b.offsets.pop();
+    }
+
+    fn oversize(&mut self, offset: u64, len: usize) {
+        self.s.oversize(offset, len);
+    }
+}
