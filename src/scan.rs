@@ -1316,9 +1316,11 @@ impl<'a> Worker<'a> {
             max,
         };
         let bad_json = match by_path {
-            Some(by_path) if self.opts.batch_rows > 1 => {
+            // A batch keeps a value's length and row in 32 bits each.
+            Some(by_path) if self.opts.batch_rows > 1 && max <= u32::MAX as usize => {
+                let rows = self.opts.batch_rows.min(batch::MAX_ROWS);
                 let mut b = std::mem::take(&mut self.batch);
-                let mut bs = BatchSink::new(sink, &mut b, data, self.opts.batch_rows, by_path);
+                let mut bs = BatchSink::new(sink, &mut b, data, rows, by_path);
                 let bad = unit.parse(&mut self.json, &mut bs, &mut self.skipped);
                 bs.flush();
                 sink = bs.s;

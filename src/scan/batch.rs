@@ -28,6 +28,9 @@ use crate::records::RecordSink;
 /// 64 and 128 measured alike; 16, 32, 256 and 1,024 slower (`ab.sh`, 6-8
 /// rounds each).
 pub const BATCH_ROWS: usize = 64;
+/// The most rows a batch holds whatever `--batch-rows` asks: their
+/// records stay in memory until the batch is scanned.
+pub(super) const MAX_ROWS: usize = 1 << 16;
 
 /// One value: where it is, and its row.
 #[derive(Clone, Copy)]
