@@ -858,14 +858,9 @@ struct ChunkIssues {
 
 impl ChunkIssues {
     fn merge(&mut self, o: ChunkIssues) {
-        self.bad_utf8 = match (self.bad_utf8, o.bad_utf8) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.oversize = match (self.oversize, o.oversize) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        // The first in the file of either (`Option::min` would take None).
+        self.bad_utf8 = self.bad_utf8.into_iter().chain(o.bad_utf8).min();
+        self.oversize = self.oversize.into_iter().chain(o.oversize).min();
         self.oversize_count += o.oversize_count;
         self.bad_json += o.bad_json;
     }
@@ -1142,15 +1137,8 @@ impl Records<'_> {
         sink: &mut S,
         skipped: &mut Vec<SkipEntry>,
     ) -> u64 {
-        let Records {
-            job,
-            data,
-            start,
-            end,
-            base,
-            max,
-        } = *self;
-        match job.format {
+        let (data, start, end, base, max) = (self.data, self.start, self.end, self.base, self.max);
+        match self.job.format {
             Format::Csv { delim, .. } => csv::parse(data, start, end, delim, base, sink, max),
             Format::Text => text::parse(data, start, end, base, sink, max),
             Format::JsonLines => return text::parse_jsonl(w, data, start, end, base, sink, max),
@@ -1159,7 +1147,7 @@ impl Records<'_> {
                     // Scan what the parser could not walk as text, so a
                     // broken document still has its values found.
                     skipped.push(skip(
-                        &job.path,
+                        &self.job.path,
                         format!(
                             "malformed JSON at byte {}: {}; the rest was scanned as text",
                             base + e.offset as u64,
@@ -1307,7 +1295,7 @@ impl<'a> Worker<'a> {
             Format::JsonLines | Format::JsonDocument => Some(true),
             _ => None,
         };
-        let unit = Records {
+        let records = Records {
             job,
             data,
             start,
@@ -1321,13 +1309,13 @@ impl<'a> Worker<'a> {
                 let rows = self.opts.batch_rows.min(batch::MAX_ROWS);
                 let mut b = std::mem::take(&mut self.batch);
                 let mut bs = BatchSink::new(sink, &mut b, data, rows, by_path);
-                let bad = unit.parse(&mut self.json, &mut bs, &mut self.skipped);
+                let bad = records.parse(&mut self.json, &mut bs, &mut self.skipped);
                 bs.flush();
                 sink = bs.s;
                 self.batch = b;
                 bad
             }
-            _ => unit.parse(&mut self.json, &mut sink, &mut self.skipped),
+            _ => records.parse(&mut self.json, &mut sink, &mut self.skipped),
         };
         issues.oversize = sink.oversize;
         issues.oversize_count = sink.oversize_count;
