@@ -561,73 +561,77 @@ pub fn finish_record(
     if rec.hits.is_empty() {
         return;
     }
-    let rec_us = rec.us_evidence;
+    // Per detector found: its record count, and the categories and U.S.
+    // evidence that depend on the detector alone.
+    let mut cats = CategorySet::default();
+    let (mut us_evidence, mut nanp_found) = (rec.us_evidence, false);
     let mut m = rec.matched;
     while m != 0 {
         let d = m.trailing_zeros() as usize;
         t.det_records[d] += 1;
+        let f = eng.facts(d);
+        cats.0 |= f.sensitive.map_or(0, Category::bit);
+        us_evidence |= f.us_evidence & !f.nanp;
+        nanp_found |= f.us_evidence & f.nanp;
         m &= m - 1;
     }
-    // Distinct detections: (detector, value digest). Two copies of one SSN
-    // in a record are one listed identifier, two SSNs are two, and one value
-    // two detectors claim (a `called_number` phone: call-detail and contact
-    // data) is one.
-    let RecordHits {
-        hits,
-        arena,
-        seen,
-        listed,
-        sensitive,
-        ..
-    } = rec;
-    seen.clear();
-    listed.clear();
-    sensitive.clear();
+    // Per detection, without a branch on what was found (which detectors
+    // a row's cells hold changes from row to row, and the branches on it
+    // were the most mispredicted of a dense scan): only what the covered-
+    // identifier rule and the identity need, as a few running values.
+    // Distinct detections are not listed: a repeated (detector, value)
+    // changes none of them.
+    //
+    // Listed identifiers are told apart by value digest, so one value two
+    // detectors claim (a `called_number` phone: call-detail and contact
+    // data) is one identifier: `first_listed` and whether any other
+    // differs from it. Sensitive values likewise.
     // Values are digested a word at a time, the last word read past their
     // end; the arena is cleared with the record.
-    arena.extend_from_slice(&[0; crate::detect::DIGEST_PAD]);
-    let mut cats = CategorySet::default();
-    let mut us_evidence = rec_us;
-    // One bit per digest (a dense record holds a dozen detections): the
-    // lists are searched only on a bit already set, not per hit.
-    let bit = |k: u64| 1u64 << (k >> 58);
-    let (mut seen_bits, mut listed_bits) = (0u64, 0u64);
-    for h in hits.iter() {
+    rec.arena.extend_from_slice(&[0; crate::detect::DIGEST_PAD]);
+    let (hits, arena) = (&rec.hits, &rec.arena);
+    let (mut listed, mut first_listed, mut other_listed) = (false, 0u64, false);
+    let mut not_demographic = false;
+    let (mut sensitive, mut first_sensitive, mut other_sensitive) = (false, 0u64, false);
+    // The strongest identifier (SPEC 5: SSN, then government ID, e-mail,
+    // phone, MAID/IMEI/MAC, card), first in record order on a tie, as a
+    // key of strength then index; and the strongest device identifier.
+    let (mut best, mut best_device) = (u64::MAX, u64::MAX);
+    for (i, h) in hits.iter().enumerate() {
         t.det_matches[h.det as usize] += 1;
         let dg = crate::detect::value_digest_at(arena, h.start as usize, h.len as usize);
-        let sb = bit(dg ^ u64::from(h.det).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        if seen_bits & sb != 0 && seen.contains(&(h.det, dg)) {
-            continue;
-        }
-        seen_bits |= sb;
-        seen.push((h.det, dg));
-        let det = eng.facts(h.det as usize);
-        us_evidence |= det.us_evidence
-            && !(det.nanp && non_us_nanp(&arena[h.start as usize..(h.start + h.len) as usize]));
-        if let Some(c) = det.sensitive {
-            cats.insert(c);
-            sensitive.push(dg);
-        }
-        if let Some(class) = det.class {
-            let lb = bit(dg);
-            let found = if listed_bits & lb != 0 {
-                listed.iter_mut().find(|l| l.0 == dg)
-            } else {
-                None
-            };
-            listed_bits |= lb;
-            match found {
-                Some(l) if l.1 == IdClass::Demographic => l.1 = class,
-                Some(_) => {}
-                None => listed.push((dg, class)),
-            }
-        }
+        let f = eng.facts(h.det as usize);
+        let is_listed = f.class.is_some();
+        other_listed |= is_listed & listed & (dg != first_listed);
+        first_listed = if is_listed & !listed {
+            dg
+        } else {
+            first_listed
+        };
+        listed |= is_listed;
+        not_demographic |= f.class.is_some_and(|c| c != IdClass::Demographic);
+        let is_sensitive = f.sensitive.is_some();
+        other_sensitive |= is_sensitive & sensitive & (dg != first_sensitive);
+        first_sensitive = if is_sensitive & !sensitive {
+            dg
+        } else {
+            first_sensitive
+        };
+        sensitive |= is_sensitive;
+        let key = f
+            .strength
+            .map_or(u64::MAX, |s| u64::from(s) << 32 | i as u64);
+        best = best.min(key);
+        let device = f.identity == IdentityKind::Device;
+        best_device = best_device.min(if device { key } else { u64::MAX });
     }
-    let cpi = (listed.len() >= 2 && listed.iter().any(|l| l.1 != IdClass::Demographic))
-        || (!listed.is_empty()
-            && sensitive
-                .iter()
-                .any(|&s| listed.len() >= 2 || s != listed[0].0));
+    // Two listed identifiers, one not demographic or with a sensitive
+    // value; or one, with a sensitive value other than itself.
+    let cpi = if other_listed {
+        not_demographic || sensitive
+    } else {
+        listed && (other_sensitive || (sensitive && first_sensitive != first_listed))
+    };
     if cpi {
         cats.insert(Category::CoveredPersonalIdentifiers);
     }
@@ -639,18 +643,34 @@ pub fn finish_record(
     if cats.is_empty() {
         return;
     }
-    if cfg.us == UsPolicy::Infer && (!us_evidence || rec.foreign_evidence) {
-        t.non_us_records += 1;
-        return;
+    if cfg.us == UsPolicy::Infer {
+        // A NANP phone is U.S. evidence outside the non-U.S. area codes.
+        us_evidence = us_evidence
+            || (nanp_found
+                && rec.hits.iter().any(|h| {
+                    let f = eng.facts(h.det as usize);
+                    f.us_evidence && f.nanp && !non_us_nanp(rec.value(h))
+                }));
+        if !us_evidence || rec.foreign_evidence {
+            t.non_us_records += 1;
+            return;
+        }
     }
     // A record without the person key (a file whose header lacks it) falls
     // back to its strongest identifier, then to itself.
+    let strongest = |key: u64| {
+        (key != u64::MAX).then(|| {
+            let h = &rec.hits[key as u32 as usize];
+            let id = eng.detector(h.det as usize).id.as_bytes();
+            cfg.key.hash(id, rec.value(h))
+        })
+    };
     let person = match &cfg.person {
         IdentityMode::Key(_) => rec
             .person_key
             .map(|s| cfg.key.hash(b"key", rec.span(s)))
-            .or_else(|| strongest(eng, rec, cfg, |_| true)),
-        IdentityMode::Auto => strongest(eng, rec, cfg, |_| true),
+            .or_else(|| strongest(best)),
+        IdentityMode::Auto => strongest(best),
     };
     let person = person.unwrap_or_else(|| {
         t.own_identity_records += 1;
@@ -659,7 +679,7 @@ pub fn finish_record(
     let device = if cats.contains(Category::PreciseGeolocation) {
         let dev = match &cfg.device_key {
             Some(_) => rec.device_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
-            None => strongest(eng, rec, cfg, |k| k == IdentityKind::Device),
+            None => strongest(best_device),
         };
         dev.unwrap_or(person)
     } else {
@@ -706,31 +726,6 @@ fn non_us_nanp(ten_digits: &[u8]) -> bool {
 /// Three ASCII digits as 0..=999.
 const fn area_index(a: &[u8]) -> usize {
     (a[0] - b'0') as usize * 100 + (a[1] - b'0') as usize * 10 + (a[2] - b'0') as usize
-}
-
-/// The strongest identifier in a record (SPEC 5: SSN, then government ID,
-/// e-mail, phone, MAID/IMEI/MAC, card), first in record order on a tie.
-fn strongest(
-    eng: &Engine,
-    rec: &RecordHits,
-    cfg: &CountConfig,
-    kind: impl Fn(IdentityKind) -> bool,
-) -> Option<IdHash> {
-    let mut best: Option<(u8, usize)> = None;
-    for (i, h) in rec.hits.iter().enumerate() {
-        let d = eng.facts(h.det as usize);
-        if let Some(s) = d.strength
-            && kind(d.identity)
-            && best.is_none_or(|(bs, _)| s < bs)
-        {
-            best = Some((s, i));
-        }
-    }
-    best.map(|(_, i)| {
-        let h = &rec.hits[i];
-        let d = eng.detector(h.det as usize);
-        cfg.key.hash(d.id.as_bytes(), rec.value(h))
-    })
 }
 
 #[cfg(test)]

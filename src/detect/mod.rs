@@ -128,14 +128,9 @@ pub struct RecordHits {
     /// Distinct 'omic features seen so far (detector, feature digest), up
     /// to each detector's systems-level threshold.
     pub omic: Vec<(u8, u64)>,
-    /// Scratch for `count::finish_record`, kept here so a record costs no
-    /// allocation once buffers are warm.
-    pub seen: Vec<(u8, u64)>,
     /// Lexer scratch, boxed so a value takes and returns it with one
     /// pointer move.
     pub(crate) lex: Option<Box<lex::Scratch>>,
-    pub listed: Vec<(u64, IdClass)>,
-    pub sensitive: Vec<u64>,
     /// Set by every detection whose outcome depends on the rest of the
     /// record (points kept up to a limit, 'omic features counted across
     /// columns): such a value's detections cannot be memoised.

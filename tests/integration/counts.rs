@@ -209,6 +209,32 @@ fn one_identifier_with_sensitive_data_is_cpi_and_combined() {
     assert_eq!(v["combined"]["threshold"], serde_json::Value::Null);
 }
 
+/// A card number is a listed identifier (class b) and personal financial
+/// data at once: alone it is a lone identifier, linked with a second
+/// sensitive value (a diagnosis) it is CPI, whichever column comes first.
+#[test]
+fn card_with_another_sensitive_value_is_cpi() {
+    let d = tmp();
+    let (mut lone, mut linked, mut linked_after) = (
+        String::from("card_number\n"),
+        String::from("card_number,diagnosis_code\n"),
+        String::from("diagnosis_code,card_number\n"),
+    );
+    for i in 0..40 {
+        lone += &format!("{}\n", card(i));
+        linked += &format!("{},E11.9\n", card(i));
+        linked_after += &format!("E11.9,{}\n", card(i));
+    }
+    let (v, _) = scan(&[s(&write(d.path(), "lone.csv", lone))]);
+    assert_eq!(count(&v, "personal_financial"), 40);
+    assert_eq!(count(&v, "covered_personal_identifiers"), 0);
+    for (name, csv) in [("linked.csv", linked), ("after.csv", linked_after)] {
+        let (v, _) = scan(&[s(&write(d.path(), name, csv))]);
+        assert_eq!(count(&v, "personal_health"), 40, "{name}");
+        assert_eq!(count(&v, "covered_personal_identifiers"), 40, "{name}");
+    }
+}
+
 #[test]
 fn combined_lowest_uses_the_lowest_threshold_present() {
     let d = tmp();
@@ -234,6 +260,23 @@ fn combined_lowest_uses_the_lowest_threshold_present() {
     let (v, code) = scan(&["--combined", "off", s(&f)]);
     assert_eq!(v["verdict"], "below_threshold");
     assert_eq!(code, 0);
+}
+
+/// A NANP phone is U.S. evidence only outside Canada and the Caribbean:
+/// under `infer`, a record whose only evidence is a Toronto number is left
+/// out, one with a New York number counted.
+#[test]
+fn us_persons_infer_reads_phone_area_codes() {
+    let d = tmp();
+    let mut csv = String::from("phone,card_number\n");
+    for i in 0..30u64 {
+        let area = if i < 10 { 212 } else { 416 };
+        csv += &format!("({area}) 867-{:04},{}\n", 5000 + i, card(i));
+    }
+    let f = write(d.path(), "phones.csv", csv);
+    let (v, _) = scan(&["--us-persons", "infer", s(&f)]);
+    assert_eq!(count(&v, "personal_financial"), 10);
+    assert_eq!(v["identity"]["records_not_us"], 20);
 }
 
 #[test]
