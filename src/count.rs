@@ -584,15 +584,13 @@ pub fn finish_record(
     //
     // Listed identifiers are told apart by value digest, so one value two
     // detectors claim (a `called_number` phone: call-detail and contact
-    // data) is one identifier: `first_listed` and whether any other
-    // differs from it. Sensitive values likewise.
+    // data) is one identifier. Sensitive values likewise.
     // Values are digested a word at a time, the last word read past their
     // end; the arena is cleared with the record.
     rec.arena.extend_from_slice(&[0; crate::detect::DIGEST_PAD]);
     let (hits, arena) = (&rec.hits, &rec.arena);
-    let (mut listed, mut first_listed, mut other_listed) = (false, 0u64, false);
+    let (mut listed, mut sensitive) = (Values::default(), Values::default());
     let mut not_demographic = false;
-    let (mut sensitive, mut first_sensitive, mut other_sensitive) = (false, 0u64, false);
     // The strongest identifier (SPEC 5: SSN, then government ID, e-mail,
     // phone, MAID/IMEI/MAC, card), first in record order on a tie, as a
     // key of strength then index; and the strongest device identifier.
@@ -601,23 +599,9 @@ pub fn finish_record(
         t.det_matches[h.det as usize] += 1;
         let dg = crate::detect::value_digest_at(arena, h.start as usize, h.len as usize);
         let f = eng.facts(h.det as usize);
-        let is_listed = f.class.is_some();
-        other_listed |= is_listed & listed & (dg != first_listed);
-        first_listed = if is_listed & !listed {
-            dg
-        } else {
-            first_listed
-        };
-        listed |= is_listed;
+        listed.see(f.class.is_some(), dg);
         not_demographic |= f.class.is_some_and(|c| c != IdClass::Demographic);
-        let is_sensitive = f.sensitive.is_some();
-        other_sensitive |= is_sensitive & sensitive & (dg != first_sensitive);
-        first_sensitive = if is_sensitive & !sensitive {
-            dg
-        } else {
-            first_sensitive
-        };
-        sensitive |= is_sensitive;
+        sensitive.see(f.sensitive.is_some(), dg);
         let key = f
             .strength
             .map_or(u64::MAX, |s| u64::from(s) << 32 | i as u64);
@@ -627,10 +611,10 @@ pub fn finish_record(
     }
     // Two listed identifiers, one not demographic or with a sensitive
     // value; or one, with a sensitive value other than itself.
-    let cpi = if other_listed {
-        not_demographic || sensitive
+    let cpi = if listed.other {
+        not_demographic || sensitive.any
     } else {
-        listed && (other_sensitive || (sensitive && first_sensitive != first_listed))
+        listed.any && (sensitive.other || (sensitive.any && sensitive.first != listed.first))
     };
     if cpi {
         cats.insert(Category::CoveredPersonalIdentifiers);
@@ -686,6 +670,26 @@ pub fn finish_record(
         person
     };
     t.add_soon(person, cats, device);
+}
+
+/// A record's values of one kind (listed identifiers, sensitive values),
+/// by digest: whether there is one, the first, and whether another differs
+/// from it. All the covered-identifier rule asks of them.
+#[derive(Default)]
+struct Values {
+    any: bool,
+    first: u64,
+    other: bool,
+}
+
+impl Values {
+    /// Counts `dg` if `is` (a select, not a branch: see `finish_record`).
+    #[inline(always)]
+    fn see(&mut self, is: bool, dg: u64) {
+        self.other |= is & self.any & (dg != self.first);
+        self.first = if is & !self.any { dg } else { self.first };
+        self.any |= is;
+    }
 }
 
 /// NANP area codes outside the United States (Canada and the Caribbean
