@@ -669,6 +669,20 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     {
         return;
     }
+    // A value that is one e-mail address and nothing else (a column of
+    // them): the e-mail pass would take it whole and the walk would find
+    // nothing more, so the pass's answer is all there is.
+    if GATE
+        && at
+        && v.len() <= super::mailbox::MAX_LEN
+        && !eng.dets(Matcher::Email).is_empty()
+        && super::mailbox::whole(v)
+    {
+        if let Some(d) = cx.pick(Matcher::Email, 0, n, false) {
+            rec.push_lower(d, v);
+        }
+        return;
+    }
     // Scratch lives in the record so a value allocates nothing once it is
     // warm (and initialises nothing: a per-value array of spans and
     // decimals cost a memset per field).

@@ -15,6 +15,7 @@ pub mod check;
 pub mod icd10;
 mod keywords;
 mod lex;
+mod mailbox;
 pub mod memo;
 pub mod validate;
 

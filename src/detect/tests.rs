@@ -1098,8 +1098,9 @@ fn ctx_of(e: &Engine, name: &str) -> ColumnCtx {
 }
 
 /// Columns whose contexts change what digits mean.
-const GATE_COLUMNS: [&str; 16] = [
+const GATE_COLUMNS: [&str; 17] = [
     "",
+    "email",
     "ssn",
     "itin",
     "npi",
@@ -1257,7 +1258,11 @@ fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         "|((pin|account|DL|SSN|MRN|username|user|login|ts|at) ?[:=]? ?)?",
         "[12][0-9]{3}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][Zz]?",
         "(\\.[0-9]{1,3}Z)?[ ,;\"|)\\]}._@:x-]?",
-        "( ?[0-9]{1,4}( [0-9]{3,4}){0,3}| [a-z]{1,5}@[a-z]{1,5}\\.com| (pin|SSN) [0-9]{4,9})?"
+        "( ?[0-9]{1,4}( [0-9]{3,4}){0,3}| [a-z]{1,5}@[a-z]{1,5}\\.com| (pin|SSN) [0-9]{4,9})?",
+        // E-mail addresses, whole or not: refused, punycode, long TLDs,
+        // dots and hyphens to trim, a second `@`, something after.
+        "|[a-zA-Z0-9._%+'-]{1,10}@[a-zA-Z0-9.-]{0,12}\\.",
+        "([a-z]{2,4}|COM|xn--p1ai|[a-z]{23,26}|c0m)[.-]?(@[a-z]{1,3}\\.com| x| 212 555 0123)?"
     ))
     .unwrap()
     .prop_map(String::into_bytes);
