@@ -2295,6 +2295,20 @@ pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
         let (y, m, d) = (n(y0, y1) * 100 + n(y2, y3), n(m0, m1), n(d0, d1));
         return date_ok(y, m, d).then_some((y, m, d));
     }
+    // U.S. `03/12/1980` (or day first when the first number is past 12),
+    // one separator throughout: the general parser's reading, in place.
+    if let &[a0, a1, s1, b0, b1, s2, y0, y1, y2, y3] = v
+        && s1 == s2
+        && matches!(s1, b'/' | b'-' | b'.')
+        && [a0, a1, b0, b1, y0, y1, y2, y3]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+        let (a, b, y) = (n(a0, a1), n(b0, b1), n(y0, y1) * 100 + n(y2, y3));
+        let (m, d) = if a <= 12 { (a, b) } else { (b, a) };
+        return date_ok(y, m, d).then_some((y, m, d));
+    }
     parse_date_general(v)
 }
 

@@ -1019,6 +1019,29 @@ fn email_at_reference(v: &[u8], at: usize) -> Option<(usize, usize)> {
     validate::email_valid(&v[s..e]).then_some((s, e))
 }
 
+/// Dates the in-place reads take, at the edges of month-first and
+/// day-first, and the general parser on each.
+#[test]
+fn date_fast_paths_table() {
+    for (v, want) in [
+        ("1980-05-13", Some((1980, 5, 13))),
+        ("05/13/1980", Some((1980, 5, 13))),
+        ("12/05/1980", Some((1980, 12, 5))),
+        ("12/12/1980", Some((1980, 12, 12))),
+        ("13/05/1980", Some((1980, 5, 13))),
+        ("31-12-1999", Some((1999, 12, 31))),
+        ("12.31.1999", Some((1999, 12, 31))),
+        ("00/10/1980", None),
+        ("13/13/1980", None),
+        ("05/13/1899", None),
+        ("05/13-1980", Some((1980, 5, 13))),
+        ("05 13 1980", Some((1980, 5, 13))),
+    ] {
+        assert_eq!(lex::parse_date(v.as_bytes()), want, "{v}");
+        assert_eq!(lex::parse_date_general(v.as_bytes()), want, "{v}");
+    }
+}
+
 proptest::proptest! {
     /// Every `@` of a value gives the span the reference search gives, for
     /// mailbox-like text and for runs past the 64 and 255 byte limits.
@@ -1069,11 +1092,15 @@ proptest::proptest! {
         proptest::prop_assert_ne!(value_digest(v.as_bytes()), value_digest(&longer));
     }
 
-    /// The in-place ISO date read agrees with the general date parser, for
-    /// any digits and for near-ISO strings the fast path must pass on.
+    /// The in-place ISO and U.S. date reads agree with the general date
+    /// parser, for any digits and for near-miss strings the fast paths
+    /// must pass on.
     #[test]
-    fn iso_date_fast_path_matches_general_parser(
-        v in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9 ]{4}[-/][0-9]{2}[-/][0-9a ]{2}T?|[0-9-/ ]{8,12}",
+    fn date_fast_paths_match_general_parser(
+        v in concat!(
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9 ]{4}[-/][0-9]{2}[-/][0-9a ]{2}T?|[0-9-/ ]{8,12}",
+            "|[0-3][0-9][-/. ][0-3][0-9][-/. ][12][0-9]{3}|[0-9 a]{2}[-/.][0-9 ]{2}[-/.][0-9a ]{4} ?",
+        ),
     ) {
         proptest::prop_assert_eq!(lex::parse_date(v.as_bytes()), lex::parse_date_general(v.as_bytes()), "{}", v);
     }
