@@ -672,12 +672,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     // A value that is one e-mail address and nothing else (a column of
     // them): the e-mail pass would take it whole and the walk would find
     // nothing more, so the pass's answer is all there is.
-    if GATE
-        && at
-        && v.len() <= super::mailbox::MAX_LEN
-        && !eng.dets(Matcher::Email).is_empty()
-        && super::mailbox::whole(v)
-    {
+    if GATE && at && !eng.dets(Matcher::Email).is_empty() && super::mailbox::whole(v) {
         if let Some(d) = cx.pick(Matcher::Email, 0, n, false) {
             rec.push_lower(d, v);
         }
@@ -2285,13 +2280,13 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
 /// time after it), U.S. `03/12/1980`, compact `19800312`, and month names
 /// (`12 Mar 1980`, `March 12, 1980`). Returns (year, month, day).
 pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
+    let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
     // ISO `1980-03-12`, the form most date columns hold, read in place.
     if let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = v
         && [y0, y1, y2, y3, m0, m1, d0, d1]
             .iter()
             .all(u8::is_ascii_digit)
     {
-        let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
         let (y, m, d) = (n(y0, y1) * 100 + n(y2, y3), n(m0, m1), n(d0, d1));
         return date_ok(y, m, d).then_some((y, m, d));
     }
@@ -2304,7 +2299,6 @@ pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
             .iter()
             .all(u8::is_ascii_digit)
     {
-        let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
         let (a, b, y) = (n(a0, a1), n(b0, b1), n(y0, y1) * 100 + n(y2, y3));
         let (m, d) = if a <= 12 { (a, b) } else { (b, a) };
         return date_ok(y, m, d).then_some((y, m, d));

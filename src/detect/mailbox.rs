@@ -30,7 +30,7 @@ pub(super) struct Classes {
 }
 
 /// The longest value decided here: one mask bit a byte.
-pub(super) const MAX_LEN: usize = 64;
+const MAX_LEN: usize = 64;
 
 /// True when `v` is exactly one address that the e-mail pass takes whole:
 /// `email_at(v, at) == Some((0, v.len()))` at its only `@`.
