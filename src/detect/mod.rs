@@ -701,24 +701,6 @@ fn point_key(p: Point) -> [u8; 16] {
     k
 }
 
-/// A short digest of a normalised value, to tell two values apart inside
-/// one record (never stored beyond it). Eight bytes per step (a byte-wise
-/// FNV was a tenth of a dense scan); ASCII case is folded with the 0x20 bit,
-/// which also folds a few punctuation pairs: harmless for telling one
-/// record's values apart.
-pub fn value_digest(v: &[u8]) -> u64 {
-    let mut h = (v.len() as u64).wrapping_mul(DIGEST_K);
-    let mut words = v.chunks_exact(8);
-    for w in &mut words {
-        h = digest_mix(h, u64::from_le_bytes(w.try_into().unwrap()));
-    }
-    let tail = words.remainder();
-    if !tail.is_empty() {
-        h = digest_mix(h, tail_word(tail));
-    }
-    h ^ (h >> 29)
-}
-
 const DIGEST_K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// One eight-byte step of the value digests, case folded.
@@ -729,11 +711,16 @@ fn digest_mix(h: u64, w: u64) -> u64 {
         .rotate_left(31)
 }
 
-/// [`value_digest`] of `buf[start..start + len]`, for a buffer that holds
-/// at least [`DIGEST_PAD`] bytes past the value (the record's arena, padded
-/// before its digests are taken). The tail is one load and a mask: the
-/// branch on its length in [`tail_word`] followed the values' lengths,
-/// which no predictor learns in a table of names and addresses.
+/// A short digest of the normalised value `buf[start..start + len]`, to
+/// tell two values apart inside one record (never stored beyond it). Eight
+/// bytes per step (a byte-wise FNV was a tenth of a dense scan); ASCII case
+/// is folded with the 0x20 bit, which also folds a few punctuation pairs:
+/// harmless for telling one record's values apart.
+///
+/// The buffer holds at least [`DIGEST_PAD`] bytes past the value (the
+/// record's arena, padded before its digests are taken), so the tail is one
+/// load and a mask: a branch on the tail's length followed the values'
+/// lengths, which no predictor learns in a table of names and addresses.
 #[inline]
 pub(crate) fn value_digest_at(buf: &[u8], start: usize, len: usize) -> u64 {
     let v = &buf[start..start + len + DIGEST_PAD];
@@ -744,7 +731,7 @@ pub(crate) fn value_digest_at(buf: &[u8], start: usize, len: usize) -> u64 {
         h = digest_mix(h, word(8 * i));
     }
     let r = len % 8;
-    // r = 0: no tail word, as in `value_digest` (a select, not a branch).
+    // r = 0: no tail word (a select, not a branch).
     let mask = (1u64 << (8 * r)).wrapping_sub(1);
     let with_tail = digest_mix(h, word(8 * full) & mask);
     let h = if r != 0 { with_tail } else { h };
