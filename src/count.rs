@@ -408,7 +408,9 @@ pub struct Tally {
     /// Precise geolocation counts devices (202.205(c)), not persons.
     devices: Counter,
     limit: usize,
-    pub det_matches: Vec<u64>,
+    /// Indexed by a hit's detector byte (no bounds check per detection);
+    /// entries past the catalog stay zero.
+    pub det_matches: Box<[u64; 256]>,
     pub det_records: Vec<u64>,
     pub gov_records: u64,
     /// Records that counted as a person of their own (no identifier, or the
@@ -433,7 +435,7 @@ impl Tally {
             persons: Persons::Exact(Shards::new()),
             devices: Counter::new(limit),
             limit,
-            det_matches: vec![0; detectors],
+            det_matches: Box::new([0; 256]),
             det_records: vec![0; detectors],
             gov_records: 0,
             own_identity_records: 0,
@@ -467,7 +469,7 @@ impl Tally {
         self.records += o.records;
         self.persons.merge(o.persons, self.limit);
         self.devices.merge(o.devices);
-        for (a, b) in self.det_matches.iter_mut().zip(&o.det_matches) {
+        for (a, b) in self.det_matches.iter_mut().zip(o.det_matches.iter()) {
             *a += b;
         }
         for (a, b) in self.det_records.iter_mut().zip(&o.det_records) {
@@ -565,6 +567,11 @@ pub fn finish_record(
     // evidence that depend on the detector alone.
     let mut cats = CategorySet::default();
     let (mut us_evidence, mut nanp_found) = (rec.us_evidence, false);
+    // And the strength of the strongest identifier found (SPEC 5: SSN,
+    // then government ID, e-mail, phone, MAID/IMEI/MAC, card) and of the
+    // strongest device identifier: which hit that is, is looked up only
+    // when an identity is needed, not tracked through every detection.
+    let (mut strongest, mut strongest_device) = (NO_STRENGTH, NO_STRENGTH);
     let mut m = rec.matched;
     while m != 0 {
         let d = m.trailing_zeros() as usize;
@@ -573,14 +580,19 @@ pub fn finish_record(
         cats.0 |= f.sensitive.map_or(0, Category::bit);
         us_evidence |= f.us_evidence & !f.nanp;
         nanp_found |= f.us_evidence & f.nanp;
+        let s = strength(f);
+        strongest = strongest.min(s);
+        if f.identity == IdentityKind::Device {
+            strongest_device = strongest_device.min(s);
+        }
         m &= m - 1;
     }
     // Per detection, without a branch on what was found (which detectors
     // a row's cells hold changes from row to row, and the branches on it
     // were the most mispredicted of a dense scan): only what the covered-
-    // identifier rule and the identity need, as a few running values.
-    // Distinct detections are not listed: a repeated (detector, value)
-    // changes none of them.
+    // identifier rule needs, as a few running values, and only until the
+    // rule is decided. Distinct detections are not listed: a repeated
+    // (detector, value) changes none of them.
     //
     // Listed identifiers are told apart by value digest, so one value two
     // detectors claim (a `called_number` phone: call-detail and contact
@@ -589,26 +601,8 @@ pub fn finish_record(
     // end; the arena is cleared with the record.
     rec.arena.extend_from_slice(&[0; crate::detect::DIGEST_PAD]);
     let (hits, arena) = (&rec.hits, &rec.arena);
-    let (mut listed, mut sensitive) = (Values::default(), Values::default());
-    let mut not_demographic = false;
-    // The strongest identifier (SPEC 5: SSN, then government ID, e-mail,
-    // phone, MAID/IMEI/MAC, card), first in record order on a tie, as a
-    // key of strength then index; and the strongest device identifier.
-    let (mut best, mut best_device) = (u64::MAX, u64::MAX);
-    for (i, h) in hits.iter().enumerate() {
-        t.det_matches[h.det as usize] += 1;
-        let dg = crate::detect::value_digest_at(arena, h.start as usize, h.len as usize);
-        let f = eng.facts(h.det as usize);
-        listed.see(f.class.is_some(), dg);
-        not_demographic |= f.class.is_some_and(|c| c != IdClass::Demographic);
-        sensitive.see(f.sensitive.is_some(), dg);
-        let key = f
-            .strength
-            .map_or(u64::MAX, |s| u64::from(s) << 32 | i as u64);
-        best = best.min(key);
-        let device = f.identity == IdentityKind::Device;
-        best_device = best_device.min(if device { key } else { u64::MAX });
-    }
+    let facts = eng.facts_by_det();
+    let (listed, sensitive, not_demographic) = detections(hits, arena, facts, &mut t.det_matches);
     // Two listed identifiers, one not demographic or with a sensitive
     // value; or one, with a sensitive value other than itself.
     let cpi = if listed.other {
@@ -641,20 +635,28 @@ pub fn finish_record(
         }
     }
     // A record without the person key (a file whose header lacks it) falls
-    // back to its strongest identifier, then to itself.
-    let strongest = |key: u64| {
-        (key != u64::MAX).then(|| {
-            let h = &rec.hits[key as u32 as usize];
-            let id = eng.detector(h.det as usize).id.as_bytes();
-            cfg.key.hash(id, rec.value(h))
-        })
+    // back to its strongest identifier, then to itself. Of identifiers
+    // equally strong, the first in record order.
+    let first_of = |want: u16, device: bool| {
+        (want != NO_STRENGTH)
+            .then(|| {
+                rec.hits.iter().find(|h| {
+                    let f = &facts[h.det as usize];
+                    strength(f) == want && (!device || f.identity == IdentityKind::Device)
+                })
+            })
+            .flatten()
+            .map(|h| {
+                let id = eng.detector(h.det as usize).id.as_bytes();
+                cfg.key.hash(id, rec.value(h))
+            })
     };
     let person = match &cfg.person {
         IdentityMode::Key(_) => rec
             .person_key
             .map(|s| cfg.key.hash(b"key", rec.span(s)))
-            .or_else(|| strongest(best)),
-        IdentityMode::Auto => strongest(best),
+            .or_else(|| first_of(strongest, false)),
+        IdentityMode::Auto => first_of(strongest, false),
     };
     let person = person.unwrap_or_else(|| {
         t.own_identity_records += 1;
@@ -663,7 +665,7 @@ pub fn finish_record(
     let device = if cats.contains(Category::PreciseGeolocation) {
         let dev = match &cfg.device_key {
             Some(_) => rec.device_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
-            None => strongest(best_device),
+            None => first_of(strongest_device, true),
         };
         dev.unwrap_or(person)
     } else {
@@ -671,6 +673,48 @@ pub fn finish_record(
     };
     t.add_soon(person, cats, device);
 }
+
+/// What the covered-identifier rule asks of a record's detections: its
+/// listed identifiers, its sensitive values, and whether a listed
+/// identifier is not demographic; and each detector's matches, counted.
+fn detections(
+    hits: &[crate::detect::Hit],
+    arena: &[u8],
+    facts: &[crate::detect::DetFacts; 256],
+    matches: &mut [u64; 256],
+) -> (Values, Values, bool) {
+    let (mut listed, mut sensitive) = (Values::default(), Values::default());
+    let mut not_demographic = false;
+    let mut rest = hits.iter();
+    for h in &mut rest {
+        matches[h.det as usize] += 1;
+        let dg = crate::detect::value_digest_at(arena, h.start as usize, h.len as usize);
+        let f = &facts[h.det as usize];
+        listed.see(f.class.is_some(), dg);
+        not_demographic |= f.class.is_some_and(|c| c != IdClass::Demographic);
+        sensitive.see(f.sensitive.is_some(), dg);
+        // Two listed identifiers and one of them not demographic or a
+        // sensitive value: the record is covered personal identifiers
+        // whatever else it holds (a dense row knows by its third or
+        // fourth detection, of twenty), so the rest are only counted.
+        if listed.other & (not_demographic | sensitive.any) {
+            break;
+        }
+    }
+    for h in rest {
+        matches[h.det as usize] += 1;
+    }
+    (listed, sensitive, not_demographic)
+}
+
+/// A detector's identity strength (lower is stronger), or `NO_STRENGTH`.
+#[inline]
+fn strength(f: &crate::detect::DetFacts) -> u16 {
+    f.strength.map_or(NO_STRENGTH, u16::from)
+}
+
+/// Not an identifier a person can be told by.
+const NO_STRENGTH: u16 = u16::MAX;
 
 /// A record's values of one kind (listed identifiers, sensitive values),
 /// by digest: whether there is one, the first, and whether another differs
@@ -739,6 +783,142 @@ mod tests {
     fn ids(n: u64, salt: u64) -> impl Iterator<Item = IdHash> {
         let k = IdentityKey::default();
         (0..n).map(move |i| k.hash(&salt.to_le_bytes(), &i.to_le_bytes()))
+    }
+
+    /// `finish_record`, against the rule as SPEC 3 and 5 state it, written
+    /// plainly: categories, the covered-identifier linkage, the person (the
+    /// strongest identifier, first in record order on a tie) and the device,
+    /// and the per-detector counts. Records are random detections of every
+    /// detector with values from a small pool (repeats, case variants), so
+    /// that every branch of the rule and every early exit is taken.
+    mod rule_reference {
+        use super::*;
+        use proptest::prelude::*;
+
+        const VALUES: &[&str] = &[
+            "536221234",
+            "2125550123",
+            "ABC123",
+            "abc123",
+            "4111111111111111",
+            "david.jackson0@mail.example.org",
+            "1977-04-26",
+        ];
+
+        fn fold(v: &[u8]) -> Vec<u8> {
+            v.iter().map(|b| b & 0xDF).collect()
+        }
+
+        type Outcome = (
+            CategorySet,
+            Option<(usize, Vec<u8>)>,
+            Option<(usize, Vec<u8>)>,
+        );
+
+        /// (categories, person's identifier, device's identifier).
+        fn reference(eng: &Engine, hits: &[(usize, Vec<u8>)]) -> Outcome {
+            let mut cats = CategorySet::default();
+            for &(d, _) in hits {
+                if let Some(c) = eng.facts(d).sensitive {
+                    cats.insert(c);
+                }
+            }
+            let distinct = |keep: &dyn Fn(usize) -> bool| {
+                let mut vs: Vec<Vec<u8>> = hits
+                    .iter()
+                    .filter(|(d, _)| keep(*d))
+                    .map(|(_, v)| fold(v))
+                    .collect();
+                vs.sort();
+                vs.dedup();
+                vs
+            };
+            let listed = distinct(&|d| eng.facts(d).class.is_some());
+            let sensitive = distinct(&|d| eng.facts(d).sensitive.is_some());
+            let not_demographic = hits.iter().any(|&(d, _)| {
+                eng.facts(d)
+                    .class
+                    .is_some_and(|c| c != IdClass::Demographic)
+            });
+            let cpi = match listed.len() {
+                0 => false,
+                1 => sensitive.iter().any(|v| *v != listed[0]),
+                _ => not_demographic || !sensitive.is_empty(),
+            };
+            if cpi {
+                cats.insert(Category::CoveredPersonalIdentifiers);
+            }
+            let strongest = |device: bool| {
+                hits.iter()
+                    .filter(|(d, _)| !device || eng.facts(*d).identity == IdentityKind::Device)
+                    .filter_map(|(d, v)| eng.facts(*d).strength.map(|s| (s, *d, v)))
+                    .min_by_key(|&(s, _, _)| s)
+                    .map(|(_, d, v)| (d, v.clone()))
+            };
+            (cats, strongest(false), strongest(true))
+        }
+
+        proptest! {
+            /// With `tied`, a person identifier (the e-mail) ranks with the
+            /// device identifiers: the device is still the strongest
+            /// *device* identifier (no built-in detector ranks so).
+            #[test]
+            fn finish_record_follows_the_rule(
+                picks in proptest::collection::vec((0usize..256, 0..VALUES.len()), 0..14),
+                tied in any::<bool>(),
+            ) {
+                let mut catalog = crate::detect::Catalog::builtin().unwrap();
+                if tied {
+                    let email = catalog
+                        .detectors
+                        .iter_mut()
+                        .find(|d| d.id == "email_address")
+                        .unwrap();
+                    email.strength = Some(5);
+                }
+                let eng = Engine::new(catalog);
+                let key = IdentityKey::default();
+                let hits: Vec<(usize, Vec<u8>)> = picks
+                    .iter()
+                    .map(|&(d, v)| (d % eng.len(), VALUES[v].as_bytes().to_vec()))
+                    .collect();
+                let mut rec = RecordHits::default();
+                for (d, v) in &hits {
+                    rec.push(*d, v);
+                }
+                let cfg = CountConfig {
+                    key,
+                    person: IdentityMode::Auto,
+                    device_key: None,
+                    us: UsPolicy::Assume,
+                    geofence: None,
+                };
+                let mut t = Tally::new(eng.len(), 1000);
+                finish_record(&eng, &cfg, &mut rec, b"f", 7, &mut t);
+
+                let (cats, person, device) = reference(&eng, &hits);
+                let id = |x: &Option<(usize, Vec<u8>)>| {
+                    x.as_ref()
+                        .map(|(d, v)| key.hash(eng.detector(*d).id.as_bytes(), v))
+                };
+                if cats.is_empty() {
+                    prop_assert!(t.pending.is_empty());
+                } else {
+                    let person = id(&person).unwrap_or_else(|| key.own(b"f", 7));
+                    let device = if cats.contains(Category::PreciseGeolocation) {
+                        id(&device).unwrap_or(person)
+                    } else {
+                        person
+                    };
+                    prop_assert_eq!(&t.pending, &vec![(person, cats, device)]);
+                }
+                for d in 0..eng.len() {
+                    let n = hits.iter().filter(|h| h.0 == d).count() as u64;
+                    prop_assert_eq!(t.det_matches[d], n, "matches of {}", d);
+                    prop_assert_eq!(t.det_records[d], u64::from(n > 0), "records of {}", d);
+                }
+            }
+        }
     }
 
     #[test]

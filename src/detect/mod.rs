@@ -329,14 +329,16 @@ pub struct Engine {
     /// again for each file, and spent most of its time there.
     ctx_cache: Mutex<HashMap<String, ColumnCtx>>,
     names: NameIndex,
-    facts: Vec<DetFacts>,
+    /// Indexed by a hit's detector byte: every index is in bounds, so the
+    /// per-detection reads in `finish_record` need no check.
+    facts: Box<[DetFacts; 256]>,
 }
 
 /// What counting reads of a detector for every detection, packed in at
 /// most eight bytes: a dense record's dozen detections each read these,
 /// and the `Detector` they come from spreads them over its first cache
 /// lines among strings and vectors.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DetFacts {
     /// [`Detector::sensitive_category`].
     pub sensitive: Option<Category>,
@@ -400,18 +402,17 @@ impl Engine {
             .map(|ds| ds.iter().fold(0, |m, &d| m | bit(d as usize)))
             .collect();
         let names = NameIndex::new(&catalog);
-        let facts = catalog
-            .detectors
-            .iter()
-            .map(|d| DetFacts {
+        let mut facts = Box::new([DetFacts::default(); 256]);
+        for (f, d) in facts.iter_mut().zip(&catalog.detectors) {
+            *f = DetFacts {
                 sensitive: d.sensitive_category(),
                 class: d.class,
                 identity: d.identity,
                 strength: d.strength,
                 us_evidence: d.us_evidence,
                 nanp: d.matcher == Matcher::PhoneNanp,
-            })
-            .collect();
+            };
+        }
         Engine {
             catalog,
             by_matcher,
@@ -436,6 +437,11 @@ impl Engine {
 
     pub fn facts(&self, i: usize) -> &DetFacts {
         &self.facts[i]
+    }
+
+    /// Every detector's facts, by detector byte (see `facts`).
+    pub fn facts_by_det(&self) -> &[DetFacts; 256] {
+        &self.facts
     }
 
     pub fn len(&self) -> usize {
