@@ -563,30 +563,27 @@ pub fn finish_record(
     if rec.hits.is_empty() {
         return;
     }
-    // Per detector found: its record count, and the categories and U.S.
-    // evidence that depend on the detector alone.
-    let mut cats = CategorySet::default();
-    let (mut us_evidence, mut nanp_found) = (rec.us_evidence, false);
-    // And the strength of the strongest identifier found (SPEC 5: SSN,
-    // then government ID, e-mail, phone, MAID/IMEI/MAC, card) and of the
-    // strongest device identifier: which hit that is, is looked up only
-    // when an identity is needed, not tracked through every detection.
-    let (mut strongest, mut strongest_device) = (NO_STRENGTH, NO_STRENGTH);
-    let mut m = rec.matched;
+    // Per detector found, its record count; and what the detectors found
+    // decide by themselves: the categories, U.S. evidence, and the
+    // strength of the strongest identifier (SPEC 5: SSN, then government
+    // ID, e-mail, phone, MAID/IMEI/MAC, card) and of the strongest device
+    // identifier. Which hit that is, is looked up only when an identity is
+    // needed, not tracked through every detection.
+    let found = rec.matched;
+    let mut m = found;
     while m != 0 {
-        let d = m.trailing_zeros() as usize;
-        t.det_records[d] += 1;
-        let f = eng.facts(d);
-        cats.0 |= f.sensitive.map_or(0, Category::bit);
-        us_evidence |= f.us_evidence & !f.nanp;
-        nanp_found |= f.us_evidence & f.nanp;
-        let s = strength(f);
-        strongest = strongest.min(s);
-        if f.identity == IdentityKind::Device {
-            strongest_device = strongest_device.min(s);
-        }
+        t.det_records[m.trailing_zeros() as usize] += 1;
         m &= m - 1;
     }
+    let sets = eng.det_sets();
+    let mut cats = CategorySet::default();
+    for &(c, dets) in &sets.categories {
+        cats.0 |= if found & dets != 0 { c } else { 0 };
+    }
+    let mut us_evidence = rec.us_evidence || found & sets.us != 0;
+    let nanp_found = found & sets.nanp_us != 0;
+    let strongest = strongest_of(&sets.strengths, found);
+    let strongest_device = strongest_of(&sets.device_strengths, found);
     // Per detection, without a branch on what was found (which detectors
     // a row's cells hold changes from row to row, and the branches on it
     // were the most mispredicted of a dense scan): only what the covered-
@@ -707,6 +704,16 @@ fn detections(
     (listed, sensitive, not_demographic)
 }
 
+/// The strength of the strongest identifier among `found`, from the
+/// detectors of each strength, strongest first.
+#[inline]
+fn strongest_of(levels: &[(u8, crate::detect::DetMask)], found: crate::detect::DetMask) -> u16 {
+    levels
+        .iter()
+        .find(|l| found & l.1 != 0)
+        .map_or(NO_STRENGTH, |l| u16::from(l.0))
+}
+
 /// A detector's identity strength (lower is stronger), or `NO_STRENGTH`.
 #[inline]
 fn strength(f: &crate::detect::DetFacts) -> u16 {
@@ -798,6 +805,7 @@ mod tests {
         const VALUES: &[&str] = &[
             "536221234",
             "2125550123",
+            "4165550123",
             "ABC123",
             "abc123",
             "4111111111111111",
@@ -813,9 +821,11 @@ mod tests {
             CategorySet,
             Option<(usize, Vec<u8>)>,
             Option<(usize, Vec<u8>)>,
+            bool,
         );
 
-        /// (categories, person's identifier, device's identifier).
+        /// (categories, person's identifier, device's identifier, whether
+        /// the record holds U.S. evidence).
         fn reference(eng: &Engine, hits: &[(usize, Vec<u8>)]) -> Outcome {
             let mut cats = CategorySet::default();
             for &(d, _) in hits {
@@ -855,7 +865,11 @@ mod tests {
                     .min_by_key(|&(s, _, _)| s)
                     .map(|(_, d, v)| (d, v.clone()))
             };
-            (cats, strongest(false), strongest(true))
+            let us = hits.iter().any(|(d, v)| {
+                let f = eng.facts(*d);
+                f.us_evidence && !(f.nanp && non_us_nanp(v))
+            });
+            (cats, strongest(false), strongest(true), us)
         }
 
         proptest! {
@@ -866,6 +880,7 @@ mod tests {
             fn finish_record_follows_the_rule(
                 picks in proptest::collection::vec((0usize..256, 0..VALUES.len()), 0..14),
                 tied in any::<bool>(),
+                infer in any::<bool>(),
             ) {
                 let mut catalog = crate::detect::Catalog::builtin().unwrap();
                 if tied {
@@ -890,18 +905,20 @@ mod tests {
                     key,
                     person: IdentityMode::Auto,
                     device_key: None,
-                    us: UsPolicy::Assume,
+                    us: if infer { UsPolicy::Infer } else { UsPolicy::Assume },
                     geofence: None,
                 };
                 let mut t = Tally::new(eng.len(), 1000);
                 finish_record(&eng, &cfg, &mut rec, b"f", 7, &mut t);
 
-                let (cats, person, device) = reference(&eng, &hits);
+                let (cats, person, device, us) = reference(&eng, &hits);
+                let left_out = infer && !cats.is_empty() && !us;
+                prop_assert_eq!(t.non_us_records, u64::from(left_out));
                 let id = |x: &Option<(usize, Vec<u8>)>| {
                     x.as_ref()
                         .map(|(d, v)| key.hash(eng.detector(*d).id.as_bytes(), v))
                 };
-                if cats.is_empty() {
+                if cats.is_empty() || left_out {
                     prop_assert!(t.pending.is_empty());
                 } else {
                     let person = id(&person).unwrap_or_else(|| key.own(b"f", 7));

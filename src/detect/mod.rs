@@ -332,6 +332,58 @@ pub struct Engine {
     /// Indexed by a hit's detector byte: every index is in bounds, so the
     /// per-detection reads in `finish_record` need no check.
     facts: Box<[DetFacts; 256]>,
+    sets: DetSets,
+}
+
+/// The facts of `DetFacts` that a record's set of detectors decides, as
+/// detector masks: a record's categories, U.S. evidence and strongest
+/// identifiers come from a few mask tests against the record's `matched`
+/// instead of a pass over the detectors it found (twenty, in a dense row).
+#[derive(Debug, Default)]
+pub struct DetSets {
+    /// Per sensitive category (as its `CategorySet` bit), the detectors
+    /// that find it.
+    pub categories: Vec<(u8, DetMask)>,
+    /// Detectors that are U.S. evidence outright.
+    pub us: DetMask,
+    /// NANP phones: U.S. evidence outside the non-U.S. area codes.
+    pub nanp_us: DetMask,
+    /// Identifier detectors by strength, strongest first; and the device
+    /// identifiers alone.
+    pub strengths: Vec<(u8, DetMask)>,
+    pub device_strengths: Vec<(u8, DetMask)>,
+}
+
+impl DetSets {
+    fn of(facts: &[DetFacts]) -> DetSets {
+        let mut s = DetSets::default();
+        let add =
+            |v: &mut Vec<(u8, DetMask)>, k: u8, d: usize| match v.iter_mut().find(|e| e.0 == k) {
+                Some(e) => e.1 |= bit(d),
+                None => v.push((k, bit(d))),
+            };
+        for (d, f) in facts.iter().enumerate() {
+            if let Some(c) = f.sensitive {
+                add(&mut s.categories, c.bit(), d);
+            }
+            if f.us_evidence {
+                if f.nanp {
+                    s.nanp_us |= bit(d);
+                } else {
+                    s.us |= bit(d);
+                }
+            }
+            if let Some(k) = f.strength {
+                add(&mut s.strengths, k, d);
+                if f.identity == IdentityKind::Device {
+                    add(&mut s.device_strengths, k, d);
+                }
+            }
+        }
+        s.strengths.sort_unstable();
+        s.device_strengths.sort_unstable();
+        s
+    }
 }
 
 /// What counting reads of a detector for every detection, packed in at
@@ -413,6 +465,7 @@ impl Engine {
                 nanp: d.matcher == Matcher::PhoneNanp,
             };
         }
+        let sets = DetSets::of(&facts[..catalog.detectors.len()]);
         Engine {
             catalog,
             by_matcher,
@@ -424,6 +477,7 @@ impl Engine {
             ctx_cache: Mutex::new(HashMap::new()),
             names,
             facts,
+            sets,
         }
     }
 
@@ -442,6 +496,10 @@ impl Engine {
     /// Every detector's facts, by detector byte (see `facts`).
     pub fn facts_by_det(&self) -> &[DetFacts; 256] {
         &self.facts
+    }
+
+    pub fn det_sets(&self) -> &DetSets {
+        &self.sets
     }
 
     pub fn len(&self) -> usize {
