@@ -1067,6 +1067,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(value_digest(&v), value_digest_reference(&v));
     }
 
+    /// The block and word lowering is the standard library's, for every
+    /// length around the block and word sizes and every byte (letters of
+    /// both cases weighted in, and bytes past 0x7F, which must not carry).
+    #[test]
+    fn lower_in_place_is_make_ascii_lowercase(
+        v in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::num::u8::ANY,
+                (b'A'..=b'Z'),
+                (b'a'..=b'z'),
+                proptest::sample::select(vec![b'@', b'[', b'`', b'{', 0x7F, 0x80, 0xC1, 0xDA, 0xFF]),
+            ],
+            0..70,
+        ),
+    ) {
+        let mut got = v.clone();
+        crate::detect::lower_in_place(&mut got);
+        proptest::prop_assert_eq!(got, v.to_ascii_lowercase());
+    }
+
     /// The padded-buffer digest (one masked load for the tail) is the
     /// digest of the value alone, wherever the value sits in the buffer and
     /// whatever follows it.
