@@ -623,8 +623,8 @@ pub fn finish_record(
         us_evidence = us_evidence
             || (nanp_found
                 && rec.hits.iter().any(|h| {
-                    let f = eng.facts(h.det as usize);
-                    f.us_evidence && f.nanp && !non_us_nanp(rec.value(h))
+                    crate::detect::bit(h.det as usize) & sets.nanp_us != 0
+                        && !non_us_nanp(rec.value(h))
                 }));
         if !us_evidence || rec.foreign_evidence {
             t.non_us_records += 1;
