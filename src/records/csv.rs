@@ -372,6 +372,11 @@ pub fn last_boundary(buf: &[u8], from: usize, inq: bool, delim: u8) -> (usize, u
 
 /// Parses one record at `p`; returns where the next one starts. Fields
 /// longer than `max_field` are reported, not scanned.
+///
+/// Why the quoted field is a call of its own: this loop runs once per cell
+/// of a table, and with the quoted path inline it kept its data pointer,
+/// length and bounds on the stack, reloaded per cell.
+#[inline(always)]
 fn parse_record<S: RecordSink>(
     data: &[u8],
     ends: &mut FieldEnds<'_>,
@@ -384,74 +389,95 @@ fn parse_record<S: RecordSink>(
     let len = data.len();
     let mut col = 0;
     loop {
-        let fs = p;
-        let value_end;
-        if p < len && data[p] == b'"' {
-            scratch.clear();
-            let mut q = p + 1;
-            let mut seg = q;
-            let close;
-            loop {
-                match memchr(b'"', &data[q..]) {
-                    None => {
-                        close = len;
-                        break;
-                    }
-                    Some(k) => {
-                        let qp = q + k;
-                        if qp + 1 < len && data[qp + 1] == b'"' {
-                            scratch.extend_from_slice(&data[seg..=qp]);
-                            q = qp + 2;
-                            seg = q;
-                            continue;
-                        }
-                        close = qp;
-                        break;
-                    }
-                }
-            }
-            let rest = if close < len { close + 1 } else { len };
-            let fe = ends.next(rest);
-            if fe - fs > max_field {
-                sink.oversize(fs as u64, fe - fs);
-            } else if scratch.is_empty() {
-                sink.column(col, &data[seg..close.min(len)]);
-            } else {
-                scratch.extend_from_slice(&data[seg..close.min(len)]);
-                sink.column(col, scratch);
-            }
-            p = fe;
+        let fe = if p < len && data[p] == b'"' {
+            quoted_field(data, ends, p, col, sink, scratch, max_field)
         } else {
             let fe = ends.next(p);
             // A CR before the record's newline (or at the end of data)
             // belongs to the line ending, not the value.
-            let at_eol = fe == len || data[fe] == b'\n';
-            value_end = if at_eol && fe > p && data[fe - 1] == b'\r' {
+            let value_end = if (fe == len || data[fe] != delim) && fe > p && data[fe - 1] == b'\r' {
                 fe - 1
             } else {
                 fe
             };
-            if value_end - fs > max_field {
-                sink.oversize(fs as u64, value_end - fs);
+            if value_end - p > max_field {
+                oversize(sink, p, value_end - p);
             } else {
                 sink.column(col, &data[p..value_end]);
             }
-            p = fe;
-        }
+            fe
+        };
         col += 1;
+        // The byte at `fe` is read once for both questions: does the value
+        // end its record, and does another field follow.
+        let Some(&t) = data.get(fe) else {
+            return len;
+        };
+        if t != delim {
+            return fe + 1;
+        }
+        p = fe + 1;
         if p >= len {
+            sink.column(col, b"");
             return len;
         }
-        if data[p] == delim {
-            p += 1;
-            if p >= len {
-                sink.column(col, b"");
-                return len;
-            }
-            continue;
-        }
-        return p + 1;
     }
+}
+
+#[cold]
+#[inline(never)]
+fn oversize<S: RecordSink>(sink: &mut S, at: usize, len: usize) {
+    sink.oversize(at as u64, len);
+}
+
+/// The quoted field at `p` (`data[p]` is `"`), handed to the sink or
+/// reported oversize; returns where the field ends: its delimiter, its
+/// newline or the end of data. Text after the closing quote is dropped.
+#[inline(never)]
+fn quoted_field<S: RecordSink>(
+    data: &[u8],
+    ends: &mut FieldEnds<'_>,
+    p: usize,
+    col: usize,
+    sink: &mut S,
+    scratch: &mut Vec<u8>,
+    max_field: usize,
+) -> usize {
+    let len = data.len();
+    scratch.clear();
+    let mut q = p + 1;
+    let mut seg = q;
+    let close;
+    loop {
+        match memchr(b'"', &data[q..]) {
+            None => {
+                close = len;
+                break;
+            }
+            Some(k) => {
+                let qp = q + k;
+                if qp + 1 < len && data[qp + 1] == b'"' {
+                    scratch.extend_from_slice(&data[seg..=qp]);
+                    q = qp + 2;
+                    seg = q;
+                    continue;
+                }
+                close = qp;
+                break;
+            }
+        }
+    }
+    let rest = if close < len { close + 1 } else { len };
+    let fe = ends.next(rest);
+    if fe - p > max_field {
+        sink.oversize(p as u64, fe - p);
+    } else if scratch.is_empty() {
+        sink.column(col, &data[seg..close.min(len)]);
+    } else {
+        scratch.extend_from_slice(&data[seg..close.min(len)]);
+        sink.column(col, scratch);
+    }
+    fe
 }
 
 /// Parses every record in `data[start..end]` (`start` is a record start,

@@ -80,6 +80,8 @@ pub(super) struct BatchSink<'w, 'a, 'b> {
     /// The open JSON record's paths have come in index order so far.
     in_order: bool,
     last_slot: u32,
+    /// The open record's index in the batch.
+    row: u32,
 }
 
 impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
@@ -103,6 +105,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
             by_path,
             in_order: true,
             last_slot: 0,
+            row: 0,
         }
     }
 
@@ -110,11 +113,13 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
     /// copy in the arena.
     #[inline(always)]
     fn cell(&mut self, value: &[u8]) -> Cell {
-        let row = (self.b.offsets.len() - 1) as u32;
-        let d = self.data.as_ptr_range();
-        let v = value.as_ptr_range();
-        let start = if v.start >= d.start && v.end <= d.end {
-            (v.start as usize - d.start as usize) as u64
+        let row = self.row;
+        // Inside the data when its offset from the data's start leaves
+        // room for it (a value before the data wraps around to a huge
+        // offset).
+        let off = (value.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
+        let start = if off <= self.data.len() && value.len() <= self.data.len() - off {
+            off as u64
         } else {
             let st = self.b.arena.len() as u64 | IN_ARENA;
             self.b.arena.extend_from_slice(value);
@@ -209,6 +214,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
 
 impl RecordSink for BatchSink<'_, '_, '_> {
     fn begin(&mut self, offset: u64) {
+        self.row = self.b.offsets.len() as u32;
         self.b.offsets.push(offset);
         self.b.staged.clear();
         self.in_order = true;
