@@ -124,6 +124,18 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// `Cx::pick` for a candidate no keyword can stand beside (the whole of a
+/// value without letters): context is the column's alone, so the answer
+/// is a sum of masks, the first detector in catalog order (`Engine::dets`
+/// lists a matcher's lowest bit first) that the column does not veto and
+/// that needs no context or has the column's. The tests hold it to `pick`.
+#[inline]
+fn pick_by_column(eng: &Engine, col: &ColumnCtx, m: Matcher, force_ctx: bool) -> Option<usize> {
+    let need = if force_ctx { !0 } else { eng.needs_context };
+    let ok = eng.mask(m) & !col.veto & (!need | col.pos);
+    (ok != 0).then(|| ok.trailing_zeros() as usize)
+}
+
 const C_DIGIT: u8 = 1;
 const C_AT: u8 = 2;
 const C_COLON: u8 = 4;
@@ -851,16 +863,17 @@ fn whole_number(
             || (allowed.contains(&lay.seps[1]) && lay.seps[1..nr].iter().all(|&c| c == lay.seps[1]))
     };
     let bare = !lay.plus && !lay.paren;
-    let found =
-        |cx: &mut Cx<'_>, rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| match cx
-            .pick(m, 0, n, force)
-        {
+    // The value is the candidate and has no letters: no keyword stands
+    // beside it.
+    let found = |cx: &mut Cx<'_>, rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| {
+        match pick_by_column(cx.eng, cx.col, m, force) {
             Some(det) => {
                 rec.push(det, value);
                 true
             }
             None => false,
-        };
+        }
+    };
     // Formatted SSN or ITIN (IMEI, ICCID want 15 and 19 digits).
     if nd == 9 && lens(&[3, 2, 4]) && bare && sep(b"- ") {
         let spaced = lay.seps[1] == b' ';
@@ -2467,6 +2480,109 @@ mod tests {
     fn engine() -> &'static Engine {
         static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
         E.get_or_init(Engine::builtin)
+    }
+
+    /// Where no keyword can stand beside a candidate, the column's masks
+    /// answer what `pick`'s walk over the matcher's detectors answers: for
+    /// every matcher, column and forced context, for a whole value and a
+    /// part of a value without letters.
+    #[test]
+    fn pick_by_column_answers_as_pick() {
+        use Matcher::*;
+        let e = engine();
+        let matchers = [
+            Ssn,
+            Itin,
+            Card,
+            Iban,
+            Email,
+            PhoneNanp,
+            Ipv4,
+            Ipv6,
+            Mac,
+            Imei,
+            Iccid,
+            AbaRouting,
+            Digits,
+            Token,
+            Uuid,
+            Mbi,
+            Npi,
+            Ndc,
+            Icd10,
+            GeoPair,
+            Geohash,
+            Nucleotide,
+            MethylationProbe,
+            GeneId,
+            ProteinId,
+            BiometricTemplate,
+            Field,
+            Regex,
+        ];
+        assert_eq!(matchers.len(), crate::detect::catalog::MATCHER_COUNT);
+        let columns = [
+            "",
+            "ssn",
+            "itin",
+            "order_id",
+            "phone",
+            "fax",
+            "card_number",
+            "iban",
+            "email",
+            "imei",
+            "mac",
+            "device_id",
+            "routing",
+            "account number",
+            "passport",
+            "license",
+            "npi",
+            "ndc",
+            "diagnosis",
+            "mbi",
+            "notes",
+            "ip_address",
+            "customer_id",
+            "zip",
+        ];
+        let (mut tried, mut found) = (0, 0);
+        for name in columns {
+            let col = if name.is_empty() {
+                ColumnCtx::text()
+            } else {
+                e.column_ctx(name)
+            };
+            for v in [&b"123-45-6789"[..], b"123 456 7890 555"] {
+                for m in matchers {
+                    for force in [false, true] {
+                        for (s, end) in [(0, v.len()), (4, 11)] {
+                            let mut cx = Cx {
+                                eng: e,
+                                col: &col,
+                                v,
+                                kw_ready: false,
+                                kw_any: 0,
+                                letters: false,
+                                colon: false,
+                                gate: true,
+                            };
+                            let walk = cx.pick(m, s, end, force);
+                            assert_eq!(
+                                pick_by_column(e, &col, m, force),
+                                walk,
+                                "{name} {m:?} {force}"
+                            );
+                            tried += 1;
+                            found += usize::from(walk.is_some());
+                        }
+                    }
+                }
+            }
+        }
+        // Both answers are exercised.
+        assert!(found > 50 && tried - found > 50, "{found} of {tried}");
     }
 
     /// A value with every ASCII digit read as `0`, byte by byte.
