@@ -163,7 +163,7 @@ impl RecordHits {
 
     fn store(&mut self, v: &[u8]) -> (u32, u32) {
         let start = self.arena.len() as u32;
-        self.arena.extend_from_slice(v);
+        extend_short(&mut self.arena, v);
         (start, v.len() as u32)
     }
 
@@ -819,6 +819,42 @@ fn lower_word(w: u64) -> u64 {
     let past_z = low.wrapping_add((0x80 - u64::from(b'Z') - 1) * LANES);
     let upper = from_a & !past_z & !w & (0x80 * LANES);
     w | (upper >> 2)
+}
+
+/// Appends `v` to `out`, as `extend_from_slice`, with no `memcpy` call for
+/// the short values most detections keep (up to sixteen bytes: two
+/// overlapping words from eight and from four).
+#[inline]
+fn extend_short(out: &mut Vec<u8>, v: &[u8]) {
+    let n = v.len();
+    if n > 16 {
+        out.extend_from_slice(v);
+        return;
+    }
+    out.reserve(n);
+    let start = out.len();
+    // SAFETY: as in `extend_lowered`: room for `n` bytes past `start`,
+    // reads inside `v`, the length set once all are written.
+    unsafe {
+        let dst = out.as_mut_ptr().add(start);
+        let src = v.as_ptr();
+        if n >= 8 {
+            for at in [0, n - 8] {
+                let w = src.add(at).cast::<u64>().read_unaligned();
+                dst.add(at).cast::<u64>().write_unaligned(w);
+            }
+        } else if n >= 4 {
+            for at in [0, n - 4] {
+                let w = src.add(at).cast::<u32>().read_unaligned();
+                dst.add(at).cast::<u32>().write_unaligned(w);
+            }
+        } else {
+            for k in 0..n {
+                dst.add(k).write(*src.add(k));
+            }
+        }
+        out.set_len(start + n);
+    }
 }
 
 /// `n` (at least 16) bytes from `src` to `dst`, lowered.

@@ -1070,7 +1070,8 @@ proptest::proptest! {
     /// The block and word lowering is the standard library's, for every
     /// length around the block and word sizes and every byte (letters of
     /// both cases weighted in, and bytes past 0x7F, which must not carry),
-    /// after whatever the buffer held.
+    /// after whatever the buffer held; the word copy is
+    /// `extend_from_slice`.
     #[test]
     fn extend_lowered_is_make_ascii_lowercase(
         before in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
@@ -1086,8 +1087,14 @@ proptest::proptest! {
     ) {
         let mut got = before.clone();
         crate::detect::extend_lowered(&mut got, &v);
-        let mut want = before;
+        let mut want = before.clone();
         want.extend_from_slice(&v.to_ascii_lowercase());
+        proptest::prop_assert_eq!(got, want);
+        // And the plain copy of short values, as `extend_from_slice`.
+        let mut got = before.clone();
+        super::extend_short(&mut got, &v);
+        let mut want = before;
+        want.extend_from_slice(&v);
         proptest::prop_assert_eq!(got, want);
     }
 
