@@ -64,15 +64,35 @@ impl<'a> FieldEnds<'a> {
     // cost as much as the mask lookup.
     #[inline(always)]
     pub(crate) fn next(&mut self, p: usize) -> usize {
+        // The common case, the next field's end in the block already
+        // classified: one subtraction, shift and bit count. (Bits past the
+        // data's end are clear, and `mask` is empty until a block is
+        // loaded, so anything else goes the slow way.)
+        let off = p.wrapping_sub(self.base);
+        if off < 64 {
+            let m = self.mask >> off;
+            if m != 0 {
+                return p + m.trailing_zeros() as usize;
+            }
+        }
+        self.next_slow(p)
+    }
+
+    /// `next` past the block classified last: the blocks from `p`'s on,
+    /// until one has a delimiter or newline at or after `p`.
+    #[inline(always)]
+    fn next_slow(&mut self, p: usize) -> usize {
         let n = self.data.len();
         if p >= n {
             return n;
         }
         let mut base = p & !63;
+        // In the block classified last, `next` saw nothing at or after `p`.
+        let mut m = 0;
         if base != self.base {
             self.load(base);
+            m = self.mask & (!0u64 << (p - base));
         }
-        let mut m = self.mask & (!0u64 << (p - base));
         loop {
             if m != 0 {
                 return base + m.trailing_zeros() as usize;
