@@ -1089,7 +1089,8 @@ impl RecordSink for Sink<'_, '_> {
         match self.key_slot(path) {
             Ok(i) => {
                 let k = &mut self.keys.paths[i];
-                k.memo.scan(self.eng, &k.ctx, value, self.rec);
+                k.memo
+                    .scan(self.eng, &k.ctx, crate::detect::trim(value), self.rec);
             }
             Err(ctx) => self.eng.scan_value(&ctx, value, self.rec),
         }

@@ -97,12 +97,17 @@ impl ValueMemo {
             || self.bytes.len() + self.table.len() * ENTRY_COST >= self.cap
     }
 
-    /// Scans `v` under `col` into `rec`, exactly as `Engine::scan_value`.
-    /// (Inlined into the record sinks: it runs once per cell.)
+    /// Scans `v`, trimmed (as `detect::trim` leaves it), under `col` into
+    /// `rec`, exactly as `Engine::scan_value`. (Inlined into the record
+    /// sinks: it runs once per cell.)
     #[inline(always)]
     pub fn scan(&mut self, eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
-        if self.off || v.is_empty() || v.len() > MAX_KEY {
-            eng.scan_value(col, v, rec);
+        debug_assert_eq!(super::trim(v).len(), v.len());
+        if v.is_empty() {
+            return;
+        }
+        if self.off || v.len() > MAX_KEY {
+            eng.scan_trimmed(col, v, rec);
             return;
         }
         let hash = self.hasher.hash_one(v);
@@ -138,7 +143,7 @@ impl ValueMemo {
             rec.omic.len(),
         );
         let (pk0, dk0) = (rec.person_key, rec.device_key);
-        eng.scan_value(col, v, rec);
+        eng.scan_trimmed(col, v, rec);
         let pure = !rec.stateful
             && rec.lats.len() == l0
             && rec.lons.len() == g0
@@ -297,7 +302,7 @@ mod tests {
                 for &(c, p) in rec_vals {
                     let v = POOL[p].as_bytes();
                     eng.scan_value(&cols[c], v, &mut direct);
-                    memos[c].scan(&eng, &cols[c], v, &mut memo);
+                    memos[c].scan(&eng, &cols[c], crate::detect::trim(v), &mut memo);
                 }
                 eng.finish_geo(&mut direct);
                 eng.finish_geo(&mut memo);

@@ -604,11 +604,18 @@ impl Engine {
     }
 
     /// Runs every detector over one field value.
+    #[inline]
     pub fn scan_value(&self, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
         let v = trim(v);
-        if v.is_empty() {
-            return;
+        if !v.is_empty() {
+            self.scan_trimmed(col, v, rec);
         }
+    }
+
+    /// `scan_value` of a value already trimmed and not empty: a table's
+    /// cells are trimmed once, when batched, not again per scan.
+    pub(crate) fn scan_trimmed(&self, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
+        debug_assert!(!v.is_empty() && trim(v).len() == v.len());
         if col.person_key {
             rec.set_person_key(v);
         }

@@ -251,7 +251,8 @@ impl RecordSink for BatchSink<'_, '_, '_> {
                 How::Judged(self.b.judged.len() as u32 - 1)
             }
         };
-        self.stage(value, how);
+        // Trimmed here, once: the memo and the scan take it as it is.
+        self.stage(crate::detect::trim(value), how);
     }
 
     fn text(&mut self, value: &[u8]) {
