@@ -237,6 +237,12 @@ impl std::fmt::Debug for Scratch {
 }
 
 impl Scratch {
+    // Out of line and cold: built on the stack before it is boxed, its
+    // 20 KiB of layouts made every caller's frame that large, and a frame
+    // past a page is probed page by page on every call (five stores per
+    // scanned value).
+    #[cold]
+    #[inline(never)]
     fn new() -> Box<Scratch> {
         Box::new(Scratch {
             emails: Vec::new(),
