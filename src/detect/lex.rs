@@ -631,16 +631,6 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     v: &[u8],
     rec: &mut RecordHits,
 ) {
-    let mut cx = Cx {
-        eng,
-        col,
-        v,
-        kw_ready: false,
-        kw_any: 0,
-        letters: false,
-        colon: false,
-        gate: GATE,
-    };
     let n = v.len();
     // E-mail first: its local part may look like anything else.
     // One pass of byte classes decides which candidate passes can find
@@ -667,8 +657,6 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     let degree = flags & C_DEGREE != 0;
     let apos = flags & C_APOS != 0;
     let quote = flags & C_QUOTE != 0;
-    cx.letters = letters;
-    cx.colon = colon;
     // (14: the shortest letters-only id, a Cisco MAC `debc.fbaf.fdfc`.)
     if !digit && !at && !colon && n < 14 {
         return;
@@ -690,6 +678,18 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     // A value that is one e-mail address and nothing else (a column of
     // them): the e-mail pass would take it whole and the walk would find
     // nothing more, so the pass's answer is all there is.
+    // Made once the gates above have let the value through (most values
+    // they end are not worth its stores).
+    let mut cx = Cx {
+        eng,
+        col,
+        v,
+        kw_ready: false,
+        kw_any: 0,
+        letters,
+        colon,
+        gate: GATE,
+    };
     if GATE && at && !eng.dets(Matcher::Email).is_empty() && super::mailbox::whole(v) {
         if let Some(d) = cx.pick(Matcher::Email, 0, n, false) {
             rec.push_lower(d, v);
