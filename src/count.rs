@@ -570,11 +570,7 @@ pub fn finish_record(
     // identifier. Which hit that is, is looked up only when an identity is
     // needed, not tracked through every detection.
     let found = rec.matched;
-    let mut m = found;
-    while m != 0 {
-        t.det_records[m.trailing_zeros() as usize] += 1;
-        m &= m - 1;
-    }
+    for_each_bit(found, |d| t.det_records[d] += 1);
     let sets = eng.det_sets();
     let mut cats = CategorySet::default();
     for &(c, dets) in &sets.categories {
@@ -669,6 +665,21 @@ pub fn finish_record(
         person
     };
     t.add_soon(person, cats, device);
+}
+
+/// Calls `f` with the index of every set bit of `mask`, lowest first. The
+/// mask's two words are walked one after the other: clearing the lowest
+/// bit of a 128-bit word took a borrow across both halves per bit (0.8% of
+/// a dense table's instructions, once per detector found in a record).
+#[inline]
+fn for_each_bit(mask: crate::detect::DetMask, mut f: impl FnMut(usize)) {
+    for (half, base) in [(mask as u64, 0), ((mask >> 64) as u64, 64)] {
+        let mut m = half;
+        while m != 0 {
+            f(base + m.trailing_zeros() as usize);
+            m &= m - 1;
+        }
+    }
 }
 
 /// What the covered-identifier rule asks of a record's detections: its
@@ -944,6 +955,17 @@ mod tests {
             let phone = format!("{n:03}5550123");
             let listed = NON_US.iter().any(|a| &phone.as_bytes()[..3] == *a);
             assert_eq!(non_us_nanp(phone.as_bytes()), listed, "{phone}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every set bit, in order, in either word of the mask.
+        #[test]
+        fn for_each_bit_visits_the_set_bits(mask in proptest::num::u128::ANY) {
+            let mut got = Vec::new();
+            for_each_bit(mask, |i| got.push(i));
+            let want: Vec<usize> = (0..128).filter(|&i| mask >> i & 1 == 1).collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
