@@ -161,6 +161,7 @@ impl RecordHits {
         &self.arena[s.0 as usize..(s.0 + s.1) as usize]
     }
 
+    #[inline]
     fn store(&mut self, v: &[u8]) -> (u32, u32) {
         let start = self.arena.len() as u32;
         extend_short(&mut self.arena, v);
