@@ -129,7 +129,7 @@ impl<'a> Cx<'a> {
 /// is a sum of masks, the first detector in catalog order (`Engine::dets`
 /// lists a matcher's lowest bit first) that the column does not veto and
 /// that needs no context or has the column's. The tests hold it to `pick`.
-#[inline]
+#[inline(always)]
 fn pick_by_column(eng: &Engine, col: &ColumnCtx, m: Matcher, force_ctx: bool) -> Option<usize> {
     let need = if force_ctx { !0 } else { eng.needs_context };
     let ok = eng.mask(m) & !col.veto & (!need | col.pos);
