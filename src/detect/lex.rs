@@ -2490,43 +2490,17 @@ mod tests {
 
     /// Where no keyword can stand beside a candidate, the column's masks
     /// answer what `pick`'s walk over the matcher's detectors answers: for
-    /// every matcher, column and forced context, for a whole value and a
-    /// part of a value without letters.
+    /// every matcher of the catalog, column and forced context, for a whole
+    /// value and a part of a value without letters.
     #[test]
     fn pick_by_column_answers_as_pick() {
-        use Matcher::*;
         let e = engine();
-        let matchers = [
-            Ssn,
-            Itin,
-            Card,
-            Iban,
-            Email,
-            PhoneNanp,
-            Ipv4,
-            Ipv6,
-            Mac,
-            Imei,
-            Iccid,
-            AbaRouting,
-            Digits,
-            Token,
-            Uuid,
-            Mbi,
-            Npi,
-            Ndc,
-            Icd10,
-            GeoPair,
-            Geohash,
-            Nucleotide,
-            MethylationProbe,
-            GeneId,
-            ProteinId,
-            BiometricTemplate,
-            Field,
-            Regex,
-        ];
-        assert_eq!(matchers.len(), crate::detect::catalog::MATCHER_COUNT);
+        let mut matchers: Vec<Matcher> = Vec::new();
+        for d in 0..e.len() {
+            if !matchers.contains(&e.detector(d).matcher) {
+                matchers.push(e.detector(d).matcher);
+            }
+        }
         let columns = [
             "",
             "ssn",
@@ -2561,7 +2535,7 @@ mod tests {
                 e.column_ctx(name)
             };
             for v in [&b"123-45-6789"[..], b"123 456 7890 555"] {
-                for m in matchers {
+                for &m in &matchers {
                     for force in [false, true] {
                         for (s, end) in [(0, v.len()), (4, 11)] {
                             let mut cx = Cx {
