@@ -776,40 +776,73 @@ fn point_key(p: Point) -> [u8; 16] {
 /// stored by a copy of another width, which the CPU cannot forward, and
 /// paid a `memcpy` call per value. Sixteen bytes at a time from sixteen
 /// up, the last block overlapping the one before it (it writes the same
-/// bytes again); two overlapping words from eight and from four; bytes
-/// below four.
+/// bytes again).
 #[inline]
 pub(crate) fn extend_lowered(out: &mut Vec<u8>, v: &[u8]) {
     let n = v.len();
+    if n < 16 {
+        extend_short_words::<true>(out, v);
+        return;
+    }
+    let start = out.len();
+    #[cfg(target_arch = "x86_64")]
+    {
+        out.reserve(n);
+        // SAFETY: `reserve` left room for `n` bytes past `start`; the
+        // length is set once all `n` are written.
+        unsafe {
+            lower_sse2(v.as_ptr(), out.as_mut_ptr().add(start), n);
+            out.set_len(start + n);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        out.extend_from_slice(v);
+        out[start..].make_ascii_lowercase();
+    }
+}
+
+/// Appends `v` to `out`, as `extend_from_slice`, with no `memcpy` call for
+/// the short values most detections keep (up to sixteen bytes).
+#[inline]
+fn extend_short(out: &mut Vec<u8>, v: &[u8]) {
+    if v.len() > 16 {
+        out.extend_from_slice(v);
+    } else {
+        extend_short_words::<false>(out, v);
+    }
+}
+
+/// `v` (at most sixteen bytes) appended to `out`, lowered when `LOWER`:
+/// two overlapping words from eight and from four, bytes below four.
+#[inline(always)]
+fn extend_short_words<const LOWER: bool>(out: &mut Vec<u8>, v: &[u8]) {
+    let n = v.len();
+    debug_assert!(n <= 16);
     out.reserve(n);
     let start = out.len();
-    // SAFETY: `reserve` leaves room for `n` bytes past `start`; every
-    // write below is inside `start..start + n` and every read inside `v`,
-    // and the length is set only once all `n` bytes are written.
+    let map = |w: u64| if LOWER { lower_word(w) } else { w };
+    // SAFETY: `reserve` left room for `n` bytes past `start`; every write
+    // below is inside `start..start + n` and every read inside `v`, and
+    // the length is set only once all `n` bytes are written.
     unsafe {
         let dst = out.as_mut_ptr().add(start);
         let src = v.as_ptr();
-        #[cfg(target_arch = "x86_64")]
-        if n >= 16 {
-            lower_sse2(src, dst, n);
-            out.set_len(start + n);
-            return;
-        }
         if n >= 8 {
             for at in [0, n - 8] {
                 let w = src.add(at).cast::<u64>().read_unaligned();
-                dst.add(at).cast::<u64>().write_unaligned(lower_word(w));
+                dst.add(at).cast::<u64>().write_unaligned(map(w));
             }
         } else if n >= 4 {
             for at in [0, n - 4] {
                 let w = u64::from(src.add(at).cast::<u32>().read_unaligned());
-                dst.add(at)
-                    .cast::<u32>()
-                    .write_unaligned(lower_word(w) as u32);
+                dst.add(at).cast::<u32>().write_unaligned(map(w) as u32);
             }
         } else {
             for k in 0..n {
-                dst.add(k).write((*src.add(k)).to_ascii_lowercase());
+                let b = *src.add(k);
+                dst.add(k)
+                    .write(if LOWER { b.to_ascii_lowercase() } else { b });
             }
         }
         out.set_len(start + n);
@@ -827,42 +860,6 @@ fn lower_word(w: u64) -> u64 {
     let past_z = low.wrapping_add((0x80 - u64::from(b'Z') - 1) * LANES);
     let upper = from_a & !past_z & !w & (0x80 * LANES);
     w | (upper >> 2)
-}
-
-/// Appends `v` to `out`, as `extend_from_slice`, with no `memcpy` call for
-/// the short values most detections keep (up to sixteen bytes: two
-/// overlapping words from eight and from four).
-#[inline]
-fn extend_short(out: &mut Vec<u8>, v: &[u8]) {
-    let n = v.len();
-    if n > 16 {
-        out.extend_from_slice(v);
-        return;
-    }
-    out.reserve(n);
-    let start = out.len();
-    // SAFETY: as in `extend_lowered`: room for `n` bytes past `start`,
-    // reads inside `v`, the length set once all are written.
-    unsafe {
-        let dst = out.as_mut_ptr().add(start);
-        let src = v.as_ptr();
-        if n >= 8 {
-            for at in [0, n - 8] {
-                let w = src.add(at).cast::<u64>().read_unaligned();
-                dst.add(at).cast::<u64>().write_unaligned(w);
-            }
-        } else if n >= 4 {
-            for at in [0, n - 4] {
-                let w = src.add(at).cast::<u32>().read_unaligned();
-                dst.add(at).cast::<u32>().write_unaligned(w);
-            }
-        } else {
-            for k in 0..n {
-                dst.add(k).write(*src.add(k));
-            }
-        }
-        out.set_len(start + n);
-    }
 }
 
 /// `n` (at least 16) bytes from `src` to `dst`, lowered.
