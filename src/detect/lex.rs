@@ -675,9 +675,6 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     {
         return;
     }
-    // A value that is one e-mail address and nothing else (a column of
-    // them): the e-mail pass would take it whole and the walk would find
-    // nothing more, so the pass's answer is all there is.
     // Made once the gates above have let the value through (most values
     // they end are not worth its stores).
     let mut cx = Cx {
@@ -690,6 +687,9 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         colon,
         gate: GATE,
     };
+    // A value that is one e-mail address and nothing else (a column of
+    // them): the e-mail pass would take it whole and the walk would find
+    // nothing more, so the pass's answer is all there is.
     if GATE && at && !eng.dets(Matcher::Email).is_empty() && super::mailbox::whole(v) {
         if let Some(d) = cx.pick(Matcher::Email, 0, n, false) {
             rec.push_lower(d, v);
