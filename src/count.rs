@@ -9,7 +9,6 @@
 use crate::category::{CATEGORY_COUNT, Category, CategorySet, IdClass};
 use crate::detect::{Engine, IdentityKind, RecordHits};
 use crate::identity::{IdHash, IdentityKey, IdentityMode};
-use hashbrown::HashTable;
 
 /// Exact counts are kept at least this far: ten times the largest threshold.
 pub const DEFAULT_EXACT_LIMIT: usize = 1_000_000;
@@ -107,7 +106,7 @@ impl Counter {
             Some(s) => s.insert(h),
             None => {
                 self.exact.add(h, ());
-                if self.exact.len > self.limit {
+                if self.exact.over(self.limit) {
                     self.spill();
                 }
             }
@@ -115,6 +114,7 @@ impl Counter {
     }
 
     fn spill(&mut self) {
+        self.exact.compact();
         let mut s = Hll::new();
         for (h, _) in self.exact.iter() {
             s.insert(h);
@@ -123,7 +123,20 @@ impl Counter {
         self.hll = Some(s);
     }
 
+    /// Sorts in what was added since, and spills past the limit: what the
+    /// count reads.
+    fn settle(&mut self) {
+        if self.hll.is_none() {
+            self.exact.compact();
+            if self.exact.len > self.limit {
+                self.spill();
+            }
+        }
+    }
+
     pub fn merge(&mut self, mut o: Counter) {
+        self.settle();
+        o.settle();
         match (&mut self.hll, o.hll.take()) {
             (Some(a), Some(b)) => a.merge(&b),
             (Some(a), None) => o.exact.iter().for_each(|(h, _)| a.insert(h)),
@@ -134,22 +147,32 @@ impl Counter {
             }
             (None, None) => {
                 self.exact.merge(o.exact);
-                if self.exact.len > self.limit {
-                    self.spill();
-                }
+                self.settle();
             }
         }
     }
 
+    /// This counter, settled: itself, or a settled copy.
+    fn settled(&self) -> std::borrow::Cow<'_, Counter> {
+        if self.exact.fresh.is_empty() {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut c = self.clone();
+            c.settle();
+            std::borrow::Cow::Owned(c)
+        }
+    }
+
     pub fn count(&self) -> u64 {
-        match &self.hll {
+        let c = self.settled();
+        match &c.hll {
             Some(s) => s.estimate().round() as u64,
-            None => self.exact.len as u64,
+            None => c.exact.len as u64,
         }
     }
 
     pub fn is_exact(&self) -> bool {
-        self.hll.is_none()
+        self.settled().hll.is_none()
     }
 }
 
@@ -165,17 +188,34 @@ enum Persons {
     Split { cats: Vec<Counter>, union: Hll },
 }
 
-/// An exact map from identity to `V` in shards chosen by the identity's
-/// top bits.
+/// An exact map from identity to `V`: per shard (the identity's top bits)
+/// a sorted list, one entry per identity, and the entries added since it
+/// was last sorted in.
 ///
-/// Merging two workers' maps of a quarter million persons each was one
-/// serial insert per person, a cache miss each, while the other core sat
-/// idle: 37 ms of a 480 ms two-core scan. Shard by shard, the merge runs on
-/// every core, and each pair of shards fits in cache.
+/// Why not a hash table: a dense data set brings a new person per record,
+/// and each insert into a table of half a million persons was a cache miss
+/// or two (9-15% of a one-core scan). Appending is a store to a line
+/// already in cache; every 65,536 entries the fresh ones are sorted (a
+/// counting pass on their top bits and small sorts: the identities are
+/// uniform hashes) and merged into their shards' lists, in order, so the
+/// memory is read and written front to back. Repeats of an identity seen
+/// lately (a log of a few thousand users) are dropped on the way in by a
+/// small direct-mapped filter, so they cost no sorting.
+///
+/// Shards let two workers' sets merge shard by shard on every core: one
+/// serial merge of two quarter-million sets left the other core idle.
 #[derive(Clone)]
 struct Shards<V> {
-    maps: Vec<HashTable<Entry>>,
-    /// Entries in all shards together.
+    /// Per shard: entries sorted by identity, one per identity.
+    runs: Vec<Vec<Entry>>,
+    /// Entries added since the last `compact`, repeats included.
+    fresh: Vec<Entry>,
+    /// The last entry added per slot (`RECENT`; empty until the first add).
+    recent: Vec<Entry>,
+    /// The counting sort's output, kept between compactions.
+    spare: Vec<Entry>,
+    /// Entries in `runs` plus `fresh`: the distinct count once compacted,
+    /// an upper bound before.
     len: usize,
     _v: std::marker::PhantomData<V>,
 }
@@ -202,12 +242,6 @@ fn entry(id: IdHash, v: u8) -> Entry {
 #[inline]
 fn entry_id(e: &Entry) -> IdHash {
     (e[1] as u128) << 64 | (e[0] & !VALUE_BITS) as u128
-}
-
-/// The identities are already uniform hashes: hashing them again is waste.
-#[inline]
-fn entry_hash(e: &Entry) -> u64 {
-    (e[0] & !VALUE_BITS) ^ e[1]
 }
 
 const SHARD_BITS: u32 = 6;
@@ -243,27 +277,13 @@ impl Packed for () {
     fn from_bits(_: u8) {}
 }
 
-/// Adds `e` to `m`, or-ing its value into an entry already there; true if
-/// the identity was new.
-#[inline]
-fn add_entry(m: &mut HashTable<Entry>, e: Entry) -> bool {
-    let same = |o: &Entry| (o[0] ^ e[0]) & !VALUE_BITS == 0 && o[1] == e[1];
-    match m.entry(entry_hash(&e), same, entry_hash) {
-        hashbrown::hash_table::Entry::Occupied(mut o) => {
-            o.get_mut()[0] |= e[0] & VALUE_BITS;
-            false
-        }
-        hashbrown::hash_table::Entry::Vacant(v) => {
-            v.insert(e);
-            true
-        }
-    }
-}
-
 impl<V: Packed> Shards<V> {
     fn new() -> Shards<V> {
         Shards {
-            maps: (0..SHARDS).map(|_| HashTable::new()).collect(),
+            runs: (0..SHARDS).map(|_| Vec::new()).collect(),
+            fresh: Vec::new(),
+            recent: Vec::new(),
+            spare: Vec::new(),
             len: 0,
             _v: std::marker::PhantomData,
         }
@@ -271,42 +291,191 @@ impl<V: Packed> Shards<V> {
 
     #[inline]
     fn add(&mut self, id: IdHash, v: V) {
-        let m = &mut self.maps[(id >> (128 - SHARD_BITS)) as usize];
-        self.len += usize::from(add_entry(m, entry(id, v.bits())));
+        let e = entry(id, v.bits());
+        if self.recent.is_empty() {
+            // Slot k starts with an identity that belongs in slot k + 1, so
+            // no identity added can match it.
+            self.recent = (0..RECENT as u64)
+                .map(|k| [0, (k + 1) % RECENT as u64])
+                .collect();
+        }
+        // An identity in its slot already, with no bits it has not brought
+        // before, is in `fresh` or the runs: nothing to add.
+        let r = &mut self.recent[recent_slot(&e)];
+        if r[1] == e[1] && (r[0] ^ e[0]) & !VALUE_BITS == 0 {
+            if e[0] & !r[0] == 0 {
+                return;
+            }
+            r[0] |= e[0];
+        } else {
+            *r = e;
+        }
+        self.fresh.push(e);
+        self.len += 1;
+        if self.fresh.len() >= FRESH {
+            self.compact();
+        }
     }
 
+    /// Whether more than `limit` identities are held, checked exactly (a
+    /// compaction) only when the upper bound passes the limit and the last
+    /// check is `OVER_CHECK` adds back: a set that stays just under the
+    /// limit while its records repeat would otherwise compact per add.
+    /// What the limit bounds is memory: `settle` makes the final check.
+    fn over(&mut self, limit: usize) -> bool {
+        if self.len <= limit || (!self.fresh.is_empty() && self.fresh.len() < OVER_CHECK) {
+            return false;
+        }
+        self.compact();
+        self.len > limit
+    }
+
+    /// Sorts the fresh entries, one per identity (value bits or-ed), and
+    /// merges each shard's part into its run.
+    fn compact(&mut self) {
+        if self.fresh.is_empty() {
+            return;
+        }
+        let mut f = std::mem::take(&mut self.fresh);
+        sort_dedup(&mut f, &mut self.spare);
+        let mut i = 0;
+        while i < f.len() {
+            let s = shard_of(&f[i]);
+            let j = i + f[i..].partition_point(|e| shard_of(e) == s);
+            merge_run(&mut self.runs[s], &f[i..j]);
+            i = j;
+        }
+        f.clear();
+        self.fresh = f;
+        self.len = self.runs.iter().map(Vec::len).sum();
+    }
+
+    /// Every identity and its value; only once compacted.
     fn iter(&self) -> impl Iterator<Item = (IdHash, V)> + '_ {
-        self.maps
+        assert!(self.fresh.is_empty(), "a set read before it was compacted");
+        self.runs
             .iter()
             .flatten()
             .map(|e| (entry_id(e), V::from_bits((e[0] & VALUE_BITS) as u8)))
     }
 
-    fn merge(&mut self, o: Shards<V>) {
-        fn one(a: &mut HashTable<Entry>, b: HashTable<Entry>) {
-            let (mut big, small) = if b.len() > a.len() {
-                (b, std::mem::take(a))
-            } else {
-                (std::mem::take(a), b)
-            };
-            for e in small {
-                add_entry(&mut big, e);
+    fn merge(&mut self, mut o: Shards<V>) {
+        self.compact();
+        o.compact();
+        // The smaller list into the larger.
+        let one = |(a, mut b): (&mut Vec<Entry>, Vec<Entry>)| {
+            if a.len() < b.len() {
+                std::mem::swap(a, &mut b);
             }
-            *a = big;
-        }
+            merge_run(a, &b);
+        };
         if self.len.min(o.len) < PARALLEL_MERGE {
-            self.maps
-                .iter_mut()
-                .zip(o.maps)
-                .for_each(|(a, b)| one(a, b));
+            self.runs.iter_mut().zip(o.runs).for_each(one);
         } else {
             use rayon::prelude::*;
-            self.maps
+            self.runs
                 .par_iter_mut()
-                .zip(o.maps.into_par_iter())
-                .for_each(|(a, b)| one(a, b));
+                .zip(o.runs.into_par_iter())
+                .for_each(one);
         }
-        self.len = self.maps.iter().map(|m| m.len()).sum();
+        self.len = self.runs.iter().map(Vec::len).sum();
+    }
+}
+
+/// Entries appended between compactions: 1 MiB, sorted while it fits the
+/// core's L2 cache.
+const FRESH: usize = 1 << 16;
+/// Adds between exact checks of the limit (see `Shards::over`).
+const OVER_CHECK: usize = 1 << 12;
+/// Slots of the filter of recent identities (64 KiB).
+const RECENT: usize = 1 << 12;
+
+#[inline]
+fn recent_slot(e: &Entry) -> usize {
+    (e[1] % RECENT as u64) as usize
+}
+
+#[inline]
+fn shard_of(e: &Entry) -> usize {
+    (e[1] >> (64 - SHARD_BITS)) as usize
+}
+
+/// The order of the runs: by identity (the value bits left out).
+#[inline]
+fn key_of(e: &Entry) -> (u64, u64) {
+    (e[1], e[0] & !VALUE_BITS)
+}
+
+/// Sorts `f` by identity and keeps one entry per identity, value bits
+/// or-ed; `spare` is scratch. The identities are keyed hashes, uniform in
+/// their top bits: one counting pass spreads them over 2,048 buckets of a
+/// few dozen entries each, each bucket is sorted on its own, and the
+/// repeats, now side by side, are folded.
+fn sort_dedup(f: &mut Vec<Entry>, spare: &mut Vec<Entry>) {
+    const BITS: u32 = 11;
+    let bucket = |e: &Entry| (e[1] >> (64 - BITS)) as usize;
+    let mut ends = vec![0u32; 1 << BITS];
+    for e in f.iter() {
+        ends[bucket(e)] += 1;
+    }
+    let mut at = 0;
+    for n in ends.iter_mut() {
+        at += *n;
+        *n = at;
+    }
+    // Filled back to front, each bucket's end moves down to its start.
+    spare.clear();
+    spare.resize(f.len(), [0; 2]);
+    for e in f.iter().rev() {
+        let b = &mut ends[bucket(e)];
+        *b -= 1;
+        spare[*b as usize] = *e;
+    }
+    let mut start = 0;
+    for k in 0..ends.len() {
+        let end = ends.get(k + 1).map_or(spare.len(), |&e| e as usize);
+        spare[start..end].sort_unstable_by_key(key_of);
+        start = end;
+    }
+    f.clear();
+    for e in spare.iter() {
+        match f.last_mut() {
+            Some(l) if key_of(l) == key_of(e) => l[0] |= e[0] & VALUE_BITS,
+            _ => f.push(*e),
+        }
+    }
+}
+
+/// Merges sorted, deduplicated `b` into sorted, deduplicated `a`, value
+/// bits of an identity in both or-ed. From the back, in place: `a` grows
+/// by `b` and each entry moves once; what repeats leaves a gap, closed at
+/// the end.
+fn merge_run(a: &mut Vec<Entry>, b: &[Entry]) {
+    if b.is_empty() {
+        return;
+    }
+    let na = a.len();
+    a.resize(na + b.len(), [0; 2]);
+    let (mut i, mut j, mut k) = (na, b.len(), na + b.len());
+    while j > 0 {
+        k -= 1;
+        if i > 0 && key_of(&a[i - 1]) >= key_of(&b[j - 1]) {
+            let mut e = a[i - 1];
+            if key_of(&e) == key_of(&b[j - 1]) {
+                e[0] |= b[j - 1][0] & VALUE_BITS;
+                j -= 1;
+            }
+            a[k] = e;
+            i -= 1;
+        } else {
+            a[k] = b[j - 1];
+            j -= 1;
+        }
+    }
+    // a[..i] is in place; the merged rest starts at k.
+    if k > i {
+        a.copy_within(k.., i);
+        a.truncate(a.len() - (k - i));
     }
 }
 
@@ -316,7 +485,7 @@ impl Persons {
         match self {
             Persons::Exact(m) => {
                 m.add(id, cats.0);
-                if m.len > limit {
+                if m.over(limit) {
                     self.split(limit);
                 }
             }
@@ -331,6 +500,7 @@ impl Persons {
 
     fn split(&mut self, limit: usize) {
         let Persons::Exact(m) = self else { return };
+        m.compact();
         let mut cats: Vec<Counter> = (0..CATEGORY_COUNT).map(|_| Counter::new(limit)).collect();
         let mut union = Hll::new();
         for (id, bits) in m.iter() {
@@ -344,10 +514,11 @@ impl Persons {
 
     fn merge(&mut self, o: Persons, limit: usize) {
         match o {
-            Persons::Exact(om) => {
+            Persons::Exact(mut om) => {
+                om.compact();
                 if let Persons::Exact(m) = self {
                     m.merge(om);
-                    if m.len > limit {
+                    if m.over(limit) {
                         self.split(limit);
                     }
                 } else {
@@ -369,6 +540,27 @@ impl Persons {
                     mu.merge(&union);
                 }
             }
+        }
+    }
+
+    /// Sorts in what was added since, and splits past the limit: what the
+    /// counts read.
+    fn settle(&mut self, limit: usize) {
+        match self {
+            Persons::Exact(m) => {
+                m.compact();
+                if m.len > limit {
+                    self.split(limit);
+                }
+            }
+            Persons::Split { cats, .. } => cats.iter_mut().for_each(Counter::settle),
+        }
+    }
+
+    fn is_settled(&self) -> bool {
+        match self {
+            Persons::Exact(m) => m.fresh.is_empty(),
+            Persons::Split { cats, .. } => cats.iter().all(|c| c.exact.fresh.is_empty()),
         }
     }
 
@@ -418,15 +610,10 @@ pub struct Tally {
     pub own_identity_records: u64,
     /// Records left out under `--us-persons infer`.
     pub non_us_records: u64,
-    /// Person and device inserts not yet made (see `add_soon`).
-    pending: Vec<(IdHash, CategorySet, IdHash)>,
+    /// Every `add`, in order: what the tests of `finish_record` read.
+    #[cfg(test)]
+    added: Vec<(IdHash, CategorySet, IdHash)>,
 }
-
-/// Inserts waiting for a batch. Each insert into a map of millions of
-/// persons is a cache miss; made one per record, between thousands of
-/// instructions of scanning, they were a twelfth of a dense scan's time.
-/// Back to back, the CPU overlaps their misses.
-const PENDING: usize = 32;
 
 impl Tally {
     pub fn new(detectors: usize, limit: usize) -> Tally {
@@ -440,27 +627,20 @@ impl Tally {
             gov_records: 0,
             own_identity_records: 0,
             non_us_records: 0,
-            pending: Vec::with_capacity(PENDING),
+            #[cfg(test)]
+            added: Vec::new(),
         }
     }
 
-    /// As `add`, in a batch made later: `settle` before reading counts.
-    #[inline]
-    pub fn add_soon(&mut self, person: IdHash, cats: CategorySet, device: IdHash) {
-        self.pending.push((person, cats, device));
-        if self.pending.len() == PENDING {
-            self.settle();
-        }
-    }
-
-    /// Makes the inserts `add_soon` deferred.
+    /// Sorts what the sets were given into them (see `Shards`). The counts
+    /// read a settled tally; reading one that is not settles a copy.
     pub fn settle(&mut self) {
-        let mut pending = std::mem::take(&mut self.pending);
-        for &(p, c, d) in &pending {
-            self.add(p, c, d);
-        }
-        pending.clear();
-        self.pending = pending;
+        self.persons.settle(self.limit);
+        self.devices.settle();
+    }
+
+    fn is_settled(&self) -> bool {
+        self.persons.is_settled() && self.devices.exact.fresh.is_empty()
     }
 
     pub fn merge(&mut self, mut o: Tally) {
@@ -469,6 +649,8 @@ impl Tally {
         self.records += o.records;
         self.persons.merge(o.persons, self.limit);
         self.devices.merge(o.devices);
+        // A split set takes an exact one's persons one by one.
+        self.settle();
         for (a, b) in self.det_matches.iter_mut().zip(o.det_matches.iter()) {
             *a += b;
         }
@@ -489,7 +671,10 @@ impl Tally {
 
     /// Counts a person in `cats`; `device` is who counts for precise
     /// geolocation.
+    #[inline]
     pub fn add(&mut self, person: IdHash, cats: CategorySet, device: IdHash) {
+        #[cfg(test)]
+        self.added.push((person, cats, device));
         self.persons.add(person, cats, self.limit);
         if cats.contains(Category::PreciseGeolocation) {
             self.devices.insert(device);
@@ -505,10 +690,11 @@ impl Tally {
     /// by `Category::index`: one pass over the persons, not one per
     /// category.
     pub fn counts(&self) -> [(u64, bool); CATEGORY_COUNT] {
-        assert!(
-            self.pending.is_empty(),
-            "counts read before the tally settled"
-        );
+        if !self.is_settled() {
+            let mut t = self.clone();
+            t.settle();
+            return t.counts();
+        }
         let mut all = self.persons.counts();
         for c in Category::ALL {
             if c.counts_devices() {
@@ -520,10 +706,11 @@ impl Tally {
 
     /// Distinct persons having any category (`--combined union`).
     pub fn union_count(&self) -> (u64, bool) {
-        assert!(
-            self.pending.is_empty(),
-            "counts read before the tally settled"
-        );
+        if !self.is_settled() {
+            let mut t = self.clone();
+            t.settle();
+            return t.union_count();
+        }
         self.persons.union()
     }
 }
@@ -664,7 +851,7 @@ pub fn finish_record(
     } else {
         person
     };
-    t.add_soon(person, cats, device);
+    t.add(person, cats, device);
 }
 
 /// Calls `f` with the index of every set bit of `mask`, lowest first. The
@@ -797,6 +984,7 @@ const fn area_index(a: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn ids(n: u64, salt: u64) -> impl Iterator<Item = IdHash> {
         let k = IdentityKey::default();
@@ -811,7 +999,6 @@ mod tests {
     /// that every branch of the rule and every early exit is taken.
     mod rule_reference {
         use super::*;
-        use proptest::prelude::*;
 
         const VALUES: &[&str] = &[
             "536221234",
@@ -930,7 +1117,7 @@ mod tests {
                         .map(|(d, v)| key.hash(eng.detector(*d).id.as_bytes(), v))
                 };
                 if cats.is_empty() || left_out {
-                    prop_assert!(t.pending.is_empty());
+                    prop_assert!(t.added.is_empty());
                 } else {
                     let person = id(&person).unwrap_or_else(|| key.own(b"f", 7));
                     let device = if cats.contains(Category::PreciseGeolocation) {
@@ -938,7 +1125,7 @@ mod tests {
                     } else {
                         person
                     };
-                    prop_assert_eq!(&t.pending, &vec![(person, cats, device)]);
+                    prop_assert_eq!(&t.added, &vec![(person, cats, device)]);
                 }
                 for d in 0..eng.len() {
                     let n = hits.iter().filter(|h| h.0 == d).count() as u64;
@@ -1054,45 +1241,95 @@ mod tests {
         assert!(CATEGORY_COUNT <= VALUE_BITS.count_ones() as usize);
     }
 
-    /// Deferred inserts count exactly as immediate ones, below and past the
-    /// exact limit, whatever is left pending when the tallies merge.
+    /// A tally counts what a plain map of identity to categories counts,
+    /// across compactions (`FRESH`), with repeats near and far apart (past
+    /// the filter of recent identities), read settled or not, whole or
+    /// split in two and merged.
     #[test]
-    fn deferred_inserts_count_as_immediate_ones() {
-        for n in [0usize, 1, PENDING - 1, PENDING, PENDING + 1, 3000] {
-            let (mut now, mut soon) = (Tally::new(1, 1000), Tally::new(1, 1000));
-            let mut other = Tally::new(1, 1000);
-            for (i, h) in ids(n as u64, 9).enumerate() {
-                let mut s = CategorySet::default();
-                s.insert(Category::CoveredPersonalIdentifiers);
-                if i % 3 == 0 {
-                    s.insert(Category::PreciseGeolocation);
-                }
-                now.add(h, s, h);
-                if i % 2 == 0 {
-                    soon.add_soon(h, s, h);
-                } else {
-                    other.add_soon(h, s, h);
+    fn sets_count_as_a_plain_map() {
+        let cats_of = |i: usize| {
+            let mut s = CategorySet::default();
+            s.insert(Category::CoveredPersonalIdentifiers);
+            if i.is_multiple_of(3) {
+                s.insert(Category::PreciseGeolocation);
+            }
+            if i.is_multiple_of(5) {
+                s.insert(Category::PersonalFinancial);
+            }
+            s
+        };
+        for n in [0usize, 1, 4095, FRESH - 1, FRESH, FRESH + 1, 2 * FRESH + 7] {
+            let limit = 1 << 20;
+            let distinct: Vec<IdHash> = ids((n / 2) as u64 + 1, 9).collect();
+            let (mut whole, mut one, mut two) = (
+                Tally::new(1, limit),
+                Tally::new(1, limit),
+                Tally::new(1, limit),
+            );
+            let mut want: std::collections::HashMap<IdHash, u8> = Default::default();
+            let mut devices = std::collections::HashSet::new();
+            for i in 0..n {
+                // New identities, each repeated right after (with other
+                // categories), and repeats from 5,000 adds back.
+                let back = if i % 4 == 3 { 5000 } else { 0 };
+                let h = distinct[(i / 2).saturating_sub(back)] & IDENTITY_BITS;
+                let s = cats_of(i);
+                whole.add(h, s, !h & IDENTITY_BITS);
+                if i % 2 == 0 { &mut one } else { &mut two }.add(h, s, !h & IDENTITY_BITS);
+                *want.entry(h).or_default() |= s.0;
+                if s.contains(Category::PreciseGeolocation) {
+                    devices.insert(!h & IDENTITY_BITS);
                 }
             }
-            soon.merge(other);
-            for c in [
-                Category::CoveredPersonalIdentifiers,
-                Category::PreciseGeolocation,
-            ] {
-                assert_eq!(now.count(c), soon.count(c), "{n} {c:?}");
+            let unsettled = (whole.counts(), whole.union_count());
+            whole.settle();
+            one.merge(two);
+            for t in [&whole, &one] {
+                assert_eq!((t.counts(), t.union_count()), unsettled, "{n}");
+                for c in [
+                    Category::CoveredPersonalIdentifiers,
+                    Category::PersonalFinancial,
+                ] {
+                    let k = want
+                        .values()
+                        .filter(|&&b| CategorySet(b).contains(c))
+                        .count();
+                    assert_eq!(t.count(c), (k as u64, true), "{n} {c:?}");
+                }
+                assert_eq!(
+                    t.count(Category::PreciseGeolocation),
+                    (devices.len() as u64, true)
+                );
+                assert_eq!(t.union_count(), (want.len() as u64, true), "{n}");
             }
-            assert_eq!(now.union_count(), soon.union_count(), "{n}");
         }
     }
 
-    #[test]
-    #[should_panic(expected = "settled")]
-    fn counts_are_not_read_with_inserts_pending() {
-        let mut t = Tally::new(1, 1000);
-        let mut s = CategorySet::default();
-        s.insert(Category::CoveredPersonalIdentifiers);
-        t.add_soon(IdHash::default(), s, IdHash::default());
-        t.count(Category::CoveredPersonalIdentifiers);
+    proptest! {
+        /// Sorting fresh entries and merging them into a run leave what a
+        /// sorted map of identity to or-ed bits holds.
+        #[test]
+        fn sort_and_merge_are_a_sorted_map(
+            run in proptest::collection::vec((0u64..40, any::<u64>(), 0u8..=0x7F), 0..200),
+            fresh in proptest::collection::vec((0u64..40, any::<u64>(), 0u8..=0x7F), 0..200),
+        ) {
+            // Few distinct high words, so identities repeat and collide.
+            let to_entry = |&(hi, lo, v): &(u64, u64, u8)| {
+                let hi = hi.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                entry(((hi as u128) << 64 | (lo % 64) as u128) << 7 & IDENTITY_BITS, v)
+            };
+            let mut want: std::collections::BTreeMap<(u64, u64), u64> = Default::default();
+            for e in run.iter().chain(&fresh).map(to_entry) {
+                *want.entry(key_of(&e)).or_default() |= e[0] & VALUE_BITS;
+            }
+            let (mut a, mut b, mut spare): (Vec<Entry>, Vec<Entry>, Vec<Entry>) =
+                (run.iter().map(to_entry).collect(), fresh.iter().map(to_entry).collect(), vec![]);
+            sort_dedup(&mut a, &mut spare);
+            sort_dedup(&mut b, &mut spare);
+            merge_run(&mut a, &b);
+            let got: Vec<((u64, u64), u64)> = a.iter().map(|e| (key_of(e), e[0] & VALUE_BITS)).collect();
+            prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        }
     }
 
     /// Past the exact limit of distinct persons, a small category must stay
