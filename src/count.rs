@@ -408,13 +408,13 @@ fn key_of(e: &Entry) -> (u64, u64) {
 
 /// Sorts `f` by identity and keeps one entry per identity, value bits
 /// or-ed; `spare` is scratch. The identities are keyed hashes, uniform in
-/// their top bits: one counting pass spreads them over 2,048 buckets of a
-/// few dozen entries each, each bucket is sorted on its own, and the
+/// their top bits: one counting pass on those spreads them over buckets of
+/// about four entries, each bucket is put in order by insertion, and the
 /// repeats, now side by side, are folded.
 fn sort_dedup(f: &mut Vec<Entry>, spare: &mut Vec<Entry>) {
-    const BITS: u32 = 11;
-    let bucket = |e: &Entry| (e[1] >> (64 - BITS)) as usize;
-    let mut ends = vec![0u32; 1 << BITS];
+    let bits = (usize::BITS - (f.len() / 4).leading_zeros()).clamp(1, 16);
+    let bucket = |e: &Entry| (e[1] >> (64 - bits)) as usize;
+    let mut ends = vec![0u32; 1 << bits];
     for e in f.iter() {
         ends[bucket(e)] += 1;
     }
@@ -434,7 +434,7 @@ fn sort_dedup(f: &mut Vec<Entry>, spare: &mut Vec<Entry>) {
     let mut start = 0;
     for k in 0..ends.len() {
         let end = ends.get(k + 1).map_or(spare.len(), |&e| e as usize);
-        spare[start..end].sort_unstable_by_key(key_of);
+        insertion_sort(&mut spare[start..end]);
         start = end;
     }
     f.clear();
@@ -443,6 +443,24 @@ fn sort_dedup(f: &mut Vec<Entry>, spare: &mut Vec<Entry>) {
             Some(l) if key_of(l) == key_of(e) => l[0] |= e[0] & VALUE_BITS,
             _ => f.push(*e),
         }
+    }
+}
+
+/// A bucket of a few entries in order (a long one, from many repeats of
+/// one identity or few identities, by the library's sort).
+fn insertion_sort(b: &mut [Entry]) {
+    if b.len() > 16 {
+        b.sort_unstable_by_key(key_of);
+        return;
+    }
+    for i in 1..b.len() {
+        let e = b[i];
+        let mut j = i;
+        while j > 0 && key_of(&b[j - 1]) > key_of(&e) {
+            b[j] = b[j - 1];
+            j -= 1;
+        }
+        b[j] = e;
     }
 }
 
