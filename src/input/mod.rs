@@ -10,6 +10,12 @@
 //! * Compressed files (gzip/BGZF) and stdin are streamed through a bounded
 //!   buffer; they are never inflated whole.
 //! * `--no-mmap` reads every file through the stream path instead.
+//! * A mapped file's pages are given back (`MADV_DONTNEED`) once scanned,
+//!   so resident memory stays a few chunks per core however large the
+//!   file. A CSV's quote pass reads the whole file before its chunks are
+//!   scanned: it gives its pages back too, except for the first 256 MiB of
+//!   a run's CSV files (`scan::KEEP_MAPPED`), whose pages stay mapped for
+//!   the scan instead of being mapped twice.
 //!
 //! Why not always map: if another process truncates a file while it is
 //! mapped, touching the vanished pages raises SIGBUS and the process dies.
