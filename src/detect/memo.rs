@@ -38,11 +38,51 @@ const ENTRY_COST: usize = std::mem::size_of::<Entry>() + 2;
 const WINDOW: u32 = 1024;
 
 struct Entry {
-    hash: u64,
+    /// A short key's bytes (up to `SHORT`, zero past its end), compared
+    /// whole: most keys of a repeating column are names and codes. A long
+    /// key's hash, in the first word.
+    key: [u64; 2],
     /// Key bytes at `start`, then the encoded detections.
     start: u32,
     key_len: u16,
     delta_len: u16,
+}
+
+impl Entry {
+    fn hash(&self) -> u64 {
+        if self.key_len as usize <= SHORT {
+            short_hash(words(self.key), self.key_len as usize)
+        } else {
+            self.key[0]
+        }
+    }
+}
+
+#[inline(always)]
+fn words(k: [u64; 2]) -> u128 {
+    u128::from(k[0]) | (u128::from(k[1]) << 64)
+}
+
+/// Keys up to this long are looked up by their bytes as one word.
+pub const SHORT: usize = 16;
+
+/// The hash of a short key, from its word: one folded multiply, where
+/// hashing its bytes took a branch on their length.
+#[inline(always)]
+fn short_hash(prefix: u128, n: usize) -> u64 {
+    let (lo, hi) = (prefix as u64, (prefix >> 64) as u64);
+    let p =
+        u128::from(lo ^ 0x243f_6a88_85a3_08d3) * u128::from(hi ^ n as u64 ^ 0x1319_8a2e_0370_7344);
+    (p as u64) ^ (p >> 64) as u64
+}
+
+/// `v` (at most `SHORT` bytes) as a word, zero past its end.
+#[inline]
+pub fn short_key(v: &[u8]) -> u128 {
+    debug_assert!(v.len() <= SHORT);
+    let mut b = [0u8; SHORT];
+    b[..v.len()].copy_from_slice(v);
+    u128::from_le_bytes(b)
 }
 
 /// The memo of one column (or one JSON key path).
@@ -102,6 +142,21 @@ impl ValueMemo {
     /// sinks: it runs once per cell.)
     #[inline(always)]
     pub fn scan(&mut self, eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
+        self.scan_keyed(eng, col, v, || None, rec)
+    }
+
+    /// As `scan`, with `key` giving `short_key(v)` when the caller can
+    /// read it without a copy (a batch reads it from the bytes around the
+    /// value); asked only of a short value this memo looks up.
+    #[inline(always)]
+    pub fn scan_keyed(
+        &mut self,
+        eng: &Engine,
+        col: &ColumnCtx,
+        v: &[u8],
+        key: impl FnOnce() -> Option<u128>,
+        rec: &mut RecordHits,
+    ) {
         debug_assert_eq!(super::trim(v).len(), v.len());
         if v.is_empty() {
             return;
@@ -110,16 +165,31 @@ impl ValueMemo {
             eng.scan_trimmed(col, v, rec);
             return;
         }
-        let hash = self.hasher.hash_one(v);
+        let n = v.len();
+        let (prefix, hash) = if n <= SHORT {
+            let k = key().unwrap_or_else(|| short_key(v));
+            debug_assert_eq!(k, short_key(v));
+            (k, short_hash(k, n))
+        } else {
+            (0, self.hasher.hash_one(v))
+        };
         let bytes = &self.bytes;
-        if let Some(e) = self.table.find(hash, |e| {
-            e.hash == hash && &bytes[e.start as usize..e.start as usize + e.key_len as usize] == v
-        }) {
+        let found = if n <= SHORT {
+            self.table
+                .find(hash, |e| words(e.key) == prefix && e.key_len as usize == n)
+        } else {
+            self.table.find(hash, |e| {
+                e.key[0] == hash
+                    && e.key_len as usize == n
+                    && &bytes[e.start as usize..e.start as usize + e.key_len as usize] == v
+            })
+        };
+        if let Some(e) = found {
             let at = e.start as usize + e.key_len as usize;
             replay(&bytes[at..at + e.delta_len as usize], rec);
             self.window_hits += 1;
         } else {
-            self.learn(eng, col, v, hash, rec);
+            self.learn(eng, col, v, prefix, hash, rec);
         }
         self.window_lookups += 1;
         if self.window_lookups == WINDOW {
@@ -128,7 +198,15 @@ impl ValueMemo {
     }
 
     #[cold]
-    fn learn(&mut self, eng: &Engine, col: &ColumnCtx, v: &[u8], hash: u64, rec: &mut RecordHits) {
+    fn learn(
+        &mut self,
+        eng: &Engine,
+        col: &ColumnCtx,
+        v: &[u8],
+        prefix: u128,
+        hash: u64,
+        rec: &mut RecordHits,
+    ) {
         // The flags are sticky within a record: clear them to see what this
         // value sets, then put the record's back.
         let (us0, foreign0) = (rec.us_evidence, rec.foreign_evidence);
@@ -176,12 +254,16 @@ impl ValueMemo {
             return;
         };
         let e = Entry {
-            hash,
+            key: if v.len() <= SHORT {
+                [prefix as u64, (prefix >> 64) as u64]
+            } else {
+                [hash, 0]
+            },
             start: start as u32,
             key_len: v.len() as u16,
             delta_len,
         };
-        self.table.insert_unique(hash, e, |e| e.hash);
+        self.table.insert_unique(hash, e, Entry::hash);
     }
 
     /// Ends a window: a column whose values stopped repeating (its memo full,

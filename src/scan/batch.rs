@@ -21,7 +21,7 @@
 
 use super::{Sink, TEXT_CTX};
 use crate::count::finish_record;
-use crate::detect::{ColumnCtx, RecordHits};
+use crate::detect::{ColumnCtx, RecordHits, memo};
 use crate::records::RecordSink;
 
 /// Rows a batch holds before its cells are scanned. On the people corpus
@@ -169,6 +169,18 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
                 &data[st..st + n]
             }
         };
+        // A short value's bytes as one word, read with the bytes after it
+        // (a delimiter, the next field) and masked: no copy and no branch
+        // on its length. Only inside the data (not near its end, not in
+        // the arena).
+        let key = |c: &Cell| -> Option<u128> {
+            let (st, n) = (c.start as usize, c.len as usize);
+            if c.start & IN_ARENA != 0 || n > memo::SHORT || data.len() - st < memo::SHORT {
+                return None;
+            }
+            let w = u128::from_le_bytes(data[st..st + memo::SHORT].try_into().unwrap());
+            Some(w & (u128::MAX >> (8 * (memo::SHORT - n))))
+        };
         let eng = self.s.eng;
         for (i, cells) in b.slots.iter().enumerate() {
             if cells.is_empty() {
@@ -181,7 +193,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
                 if let Some(d) = ctx.clinical_link {
                     rec.push(d as usize, b"clinical record file");
                 }
-                memo.scan(eng, ctx, value(c), rec);
+                memo.scan_keyed(eng, ctx, value(c), || key(c), rec);
                 std::mem::swap(&mut rec.lex, &mut lex);
             }
         }
