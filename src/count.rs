@@ -178,7 +178,7 @@ impl Counter {
 
 /// Distinct persons per category. While the data set is small (up to the
 /// exact limit of distinct persons) one map from person to category bits
-/// holds everything: one hash-table update per record instead of one per
+/// holds everything: one entry added per record instead of one per
 /// category. Past the limit it splits into one `Counter` per category, each
 /// exact up to the limit on its own, so a small category stays exact inside
 /// a huge data set and every verdict stays exact.
