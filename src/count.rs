@@ -152,9 +152,14 @@ impl Counter {
         }
     }
 
+    /// Nothing left for `settle` to do.
+    fn is_settled(&self) -> bool {
+        self.hll.is_some() || (self.exact.fresh.is_empty() && self.exact.len <= self.limit)
+    }
+
     /// This counter, settled: itself, or a settled copy.
     fn settled(&self) -> std::borrow::Cow<'_, Counter> {
-        if self.exact.fresh.is_empty() {
+        if self.is_settled() {
             std::borrow::Cow::Borrowed(self)
         } else {
             let mut c = self.clone();
@@ -575,10 +580,11 @@ impl Persons {
         }
     }
 
-    fn is_settled(&self) -> bool {
+    /// Nothing left for `settle` to do.
+    fn is_settled(&self, limit: usize) -> bool {
         match self {
-            Persons::Exact(m) => m.fresh.is_empty(),
-            Persons::Split { cats, .. } => cats.iter().all(|c| c.exact.fresh.is_empty()),
+            Persons::Exact(m) => m.fresh.is_empty() && m.len <= limit,
+            Persons::Split { cats, .. } => cats.iter().all(Counter::is_settled),
         }
     }
 
@@ -658,7 +664,7 @@ impl Tally {
     }
 
     fn is_settled(&self) -> bool {
-        self.persons.is_settled() && self.devices.exact.fresh.is_empty()
+        self.persons.is_settled(self.limit) && self.devices.is_settled()
     }
 
     pub fn merge(&mut self, mut o: Tally) {
