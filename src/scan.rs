@@ -1294,7 +1294,18 @@ impl<'a> Worker<'a> {
         cols: &[ColumnCtx],
     ) {
         let mut issues = ChunkIssues::default();
-        if let Err(e) = std::str::from_utf8(&data[start..end]) {
+        let by_path = match job.format {
+            Format::Csv { .. } if !cols.is_empty() => Some(false),
+            Format::JsonLines | Format::JsonDocument => Some(true),
+            _ => None,
+        };
+        let max = self.opts.max_record;
+        let batched = by_path.is_some() && self.opts.batch_rows > 1 && max <= u32::MAX as usize;
+        // Batched CSV and JSON lines check their UTF-8 batch by batch (their
+        // records' offsets are positions in the data; a JSON document's are
+        // not): the rest up front.
+        let utf8_later = batched && matches!(job.format, Format::Csv { .. } | Format::JsonLines);
+        if !utf8_later && let Err(e) = std::str::from_utf8(&data[start..end]) {
             issues.bad_utf8 = Some(base + (start + e.valid_up_to()) as u64);
         }
         if self.memo_cols.as_slice() != cols {
@@ -1321,12 +1332,6 @@ impl<'a> Worker<'a> {
             oversize: None,
             oversize_count: 0,
         };
-        let max = self.opts.max_record;
-        let by_path = match job.format {
-            Format::Csv { .. } if !cols.is_empty() => Some(false),
-            Format::JsonLines | Format::JsonDocument => Some(true),
-            _ => None,
-        };
         let records = Records {
             job,
             data,
@@ -1337,12 +1342,16 @@ impl<'a> Worker<'a> {
         };
         let bad_json = match by_path {
             // A batch keeps a value's length and row in 32 bits each.
-            Some(by_path) if self.opts.batch_rows > 1 && max <= u32::MAX as usize => {
+            Some(by_path) if batched => {
                 let rows = self.opts.batch_rows.min(batch::MAX_ROWS);
                 let mut b = std::mem::take(&mut self.batch);
-                let mut bs = BatchSink::new(sink, &mut b, data, rows, by_path);
+                let utf8 = utf8_later.then(|| batch::Utf8Check::new(start, base));
+                let mut bs = BatchSink::new(sink, &mut b, data, rows, by_path, utf8);
                 let bad = records.parse(&mut self.json, &mut bs, &mut self.skipped);
                 bs.flush();
+                if utf8_later {
+                    issues.bad_utf8 = bs.utf8_end(end);
+                }
                 sink = bs.s;
                 self.batch = b;
                 bad

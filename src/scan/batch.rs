@@ -82,6 +82,46 @@ pub(super) struct BatchSink<'w, 'a, 'b> {
     last_slot: u32,
     /// The open record's index in the batch.
     row: u32,
+    /// The data's UTF-8 check, when it is made here (see `Utf8Check`).
+    utf8: Option<Utf8Check>,
+}
+
+/// A unit's UTF-8 checked a batch at a time, up to the batch's last
+/// record, while its bytes are still in cache: checked up front, the whole
+/// unit was read once more from memory (1.7% of a one-core people scan).
+/// The first invalid byte is the one a check of the whole unit finds:
+/// pieces are checked in order, and a piece that ends inside a character
+/// is resumed at that character.
+pub(super) struct Utf8Check {
+    /// Checked up to here in the data.
+    pub(super) from: usize,
+    /// The file offset of the data's first byte.
+    pub(super) base: u64,
+    /// The file offset of the first invalid byte.
+    bad: Option<u64>,
+}
+
+impl Utf8Check {
+    pub(super) fn new(from: usize, base: u64) -> Utf8Check {
+        Utf8Check {
+            from,
+            base,
+            bad: None,
+        }
+    }
+
+    /// Checks `data[from..upto]`; `last`: nothing follows, so a character
+    /// cut off at `upto` is invalid.
+    fn check(&mut self, data: &[u8], upto: usize, last: bool) {
+        if self.bad.is_some() || upto <= self.from {
+            return;
+        }
+        match std::str::from_utf8(&data[self.from..upto]) {
+            Ok(_) => self.from = upto,
+            Err(e) if e.error_len().is_none() && !last => self.from += e.valid_up_to(),
+            Err(e) => self.bad = Some(self.base + (self.from + e.valid_up_to()) as u64),
+        }
+    }
 }
 
 impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
@@ -94,6 +134,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
         data: &'b [u8],
         rows: usize,
         by_path: bool,
+        utf8: Option<Utf8Check>,
     ) -> BatchSink<'w, 'a, 'b> {
         b.slots
             .resize_with(if by_path { 0 } else { s.cols.len() }, Vec::new);
@@ -106,7 +147,16 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
             in_order: true,
             last_slot: 0,
             row: 0,
+            utf8,
         }
+    }
+
+    /// Ends the UTF-8 check at `end` (after the last `flush`): the file
+    /// offset of the first invalid byte, if any.
+    pub(super) fn utf8_end(&mut self, end: usize) -> Option<u64> {
+        let u = self.utf8.as_mut()?;
+        u.check(self.data, end, true);
+        u.bad
     }
 
     /// Where `value` is: its offset in the data it was parsed from, or a
@@ -148,6 +198,11 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
         let rows = b.offsets.len();
         if rows == 0 {
             return;
+        }
+        // Up to the last record: its end is not known yet.
+        if let Some(u) = &mut self.utf8 {
+            let upto = (b.offsets[rows - 1] - u.base) as usize;
+            u.check(self.data, upto, false);
         }
         if b.recs.len() < rows {
             b.recs.resize_with(rows, RecordHits::default);
@@ -295,5 +350,45 @@ impl RecordSink for BatchSink<'_, '_, '_> {
 
     fn oversize(&mut self, offset: u64, len: usize) {
         self.s.oversize(offset, len);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Checked in pieces cut anywhere (inside characters too), the
+        /// first invalid byte is the one a check of the whole finds.
+        #[test]
+        fn utf8_in_pieces_is_utf8_whole(
+            text in proptest::collection::vec(prop_oneof![
+                Just(vec![b'a']),
+                Just("é".as_bytes().to_vec()),
+                Just("€".as_bytes().to_vec()),
+                Just("𝄞".as_bytes().to_vec()),
+                Just(vec![0xe9]),
+                Just(vec![0xf0, 0x9d]),
+                Just(vec![b'\n']),
+            ], 0..40),
+            cuts in proptest::collection::vec(any::<proptest::sample::Index>(), 0..8),
+            from in 0usize..4,
+            base in 0u64..1000,
+        ) {
+            let data: Vec<u8> = text.concat();
+            let from = from.min(data.len());
+            let want = std::str::from_utf8(&data[from..])
+                .err()
+                .map(|e| base + (from + e.valid_up_to()) as u64);
+            let mut cuts: Vec<usize> = cuts.iter().map(|i| from + i.index(data.len() - from + 1)).collect();
+            cuts.sort();
+            let mut u = Utf8Check::new(from, base);
+            for c in cuts {
+                u.check(&data, c, false);
+            }
+            u.check(&data, data.len(), true);
+            prop_assert_eq!(u.bad, want);
+        }
     }
 }
