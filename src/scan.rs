@@ -1305,8 +1305,8 @@ impl<'a> Worker<'a> {
         // records' offsets are positions in the data; a JSON document's are
         // not): the rest up front.
         let utf8_later = batched && matches!(job.format, Format::Csv { .. } | Format::JsonLines);
-        if !utf8_later && let Err(e) = std::str::from_utf8(&data[start..end]) {
-            issues.bad_utf8 = Some(base + (start + e.valid_up_to()) as u64);
+        if !utf8_later {
+            issues.bad_utf8 = batch::Utf8Check::whole(data, start, end, base);
         }
         if self.memo_cols.as_slice() != cols {
             self.memo_cols = cols.to_vec();

@@ -110,6 +110,14 @@ impl Utf8Check {
         }
     }
 
+    /// The file offset of the first invalid byte of `data[from..end]`,
+    /// checked whole.
+    pub(super) fn whole(data: &[u8], from: usize, end: usize, base: u64) -> Option<u64> {
+        let mut u = Utf8Check::new(from, base);
+        u.check(data, end, true);
+        u.bad
+    }
+
     /// Checks `data[from..upto]`; `last`: nothing follows, so a character
     /// cut off at `upto` is invalid.
     fn check(&mut self, data: &[u8], upto: usize, last: bool) {
