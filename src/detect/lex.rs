@@ -855,9 +855,44 @@ fn whole_number(
         *slot = Layout::of(v, key, g);
     }
     let lay = &*slot;
-    if !lay.ok {
+    lay.ok && decide(cx.eng, cx.col, lay, v, rec)
+}
+
+/// `whole_number` for a value whose layout the cache already holds, asked
+/// before anything else of the value's scan: true when it found the value's
+/// identifier (pushed), false when the value must be scanned as usual
+/// (nothing pushed).
+///
+/// Why nothing else of the scan can find more. A layout is cached only by
+/// `whole_number`, which only sees values of digits, dots and bytes of no
+/// class (`-`, space, `(`, `)`, `+`), and a template fixes every byte but
+/// the digits: this value has no letter, `@`, `:`, degree sign or quote
+/// either. So the scan's early gates would not end it (every layout
+/// `decide` finds an identifier in has nine digits or more, or is a dotted
+/// quad), the e-mail passes find nothing, and its walk starts with
+/// `whole_number`, which answers as here. The column must ask nothing else
+/// of a value (`direct_numbers`): no key, 'omic feature, field recogniser,
+/// coordinate or U.S. role, and the engine no regex detector.
+#[inline]
+pub(super) fn cached_number(
+    eng: &Engine,
+    col: &ColumnCtx,
+    v: &[u8],
+    sc: &Scratch,
+    rec: &mut RecordHits,
+) -> bool {
+    let n = v.len();
+    if !(9..=24).contains(&n) {
         return false;
     }
+    let key = template_key(v);
+    let lay = &sc.layouts[layout_slot(&key, n)];
+    lay.n as usize == n && lay.key == key && lay.ok && decide(eng, col, lay, v, rec)
+}
+
+/// The branch of `interpret` a cached layout takes, for one value of it.
+#[inline(always)]
+fn decide(eng: &Engine, col: &ColumnCtx, lay: &Layout, v: &[u8], rec: &mut RecordHits) -> bool {
     let (nd, nr) = (lay.nd as usize, lay.nr as usize);
     let mut buf = [0u8; 32];
     lay.digits(v, &mut buf);
@@ -871,22 +906,22 @@ fn whole_number(
     let bare = !lay.plus && !lay.paren;
     // The value is the candidate and has no letters: no keyword stands
     // beside it.
-    let found = |cx: &mut Cx<'_>, rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| {
-        match pick_by_column(cx.eng, cx.col, m, force) {
-            Some(det) => {
-                rec.push(det, value);
-                true
-            }
-            None => false,
+    let found = |rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| match pick_by_column(
+        eng, col, m, force,
+    ) {
+        Some(det) => {
+            rec.push(det, value);
+            true
         }
+        None => false,
     };
     // Formatted SSN or ITIN (IMEI, ICCID want 15 and 19 digits).
     if nd == 9 && lens(&[3, 2, 4]) && bare && sep(b"- ") {
         let spaced = lay.seps[1] == b' ';
         return if val::itin_valid(d) {
-            found(cx, rec, Matcher::Itin, spaced, d)
+            found(rec, Matcher::Itin, spaced, d)
         } else {
-            val::ssn_valid(d) && found(cx, rec, Matcher::Ssn, spaced, d)
+            val::ssn_valid(d) && found(rec, Matcher::Ssn, spaced, d)
         };
     }
     // Cards (ICCIDs take 19 and 20 digits first: walked); a bare fifteen
@@ -895,11 +930,8 @@ fn whole_number(
         && bare
         && (nr == 1 || (sep(b" -") && lay.lens[..nr].iter().all(|&l| l >= 3)))
     {
-        return (nd == 15
-            && nr == 1
-            && val::imei_valid(d)
-            && found(cx, rec, Matcher::Imei, true, d))
-            || (val::card_valid(d) && found(cx, rec, Matcher::Card, false, d));
+        return (nd == 15 && nr == 1 && val::imei_valid(d) && found(rec, Matcher::Imei, true, d))
+            || (val::card_valid(d) && found(rec, Matcher::Card, false, d));
     }
     // Phones: ten digits 3-3-4, or eleven with the country code 1 (fewer
     // than twelve: no card). These are `phone_digits`'s layouts read off the
@@ -923,19 +955,19 @@ fn whole_number(
         None
     };
     if let Some((p, formatted)) = phone {
-        return val::nanp_valid(p) && found(cx, rec, Matcher::PhoneNanp, !formatted, p);
+        return val::nanp_valid(p) && found(rec, Matcher::PhoneNanp, !formatted, p);
     }
     // Bare nine digits: no card or phone has nine; ITIN, SSN, routing
     // number, each under context.
     if nd == 9 && nr == 1 && bare {
-        return (val::itin_valid(d) && found(cx, rec, Matcher::Itin, true, d))
-            || (val::ssn_valid(d) && found(cx, rec, Matcher::Ssn, true, d))
-            || (val::aba_valid(d) && found(cx, rec, Matcher::AbaRouting, true, d));
+        return (val::itin_valid(d) && found(rec, Matcher::Itin, true, d))
+            || (val::ssn_valid(d) && found(rec, Matcher::Ssn, true, d))
+            || (val::aba_valid(d) && found(rec, Matcher::AbaRouting, true, d));
     }
     // A dotted quad (no phone or card layout is one): the address, or
     // nothing (`interpret` tries no other branch, and no split).
     if nr == 4 && bare && sep(b".") && lay.lens[..4].iter().all(|&l| l <= 3) {
-        return val::ipv4_valid(v) && found(cx, rec, Matcher::Ipv4, false, v);
+        return val::ipv4_valid(v) && found(rec, Matcher::Ipv4, false, v);
     }
     false
 }
@@ -2486,6 +2518,102 @@ mod tests {
     fn engine() -> &'static Engine {
         static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
         E.get_or_init(Engine::builtin)
+    }
+
+    /// `cached_number` answers only from the value's own layout: a slot
+    /// holding another template of the same length (a collision of the
+    /// direct-mapped cache) sends the value to the scan, where reading it
+    /// through the other layout would take the wrong bytes for digits or
+    /// separators. Tried on every pair of these numbers (phones, SSNs,
+    /// cards, with separators moved about) that shares a slot, and on each
+    /// number's twins with another printable byte for one of its bytes
+    /// (`212a555-0123`, `2120555-0123`) that share its slot.
+    #[test]
+    fn cached_number_needs_its_own_layout() {
+        let e = engine();
+        let digits: [&[u8]; 4] = [
+            b"2125550123",
+            b"078051120",
+            b"4111111111111111",
+            b"12125550123",
+        ];
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        for d in digits {
+            for sep in [b'-', b'.', b' '] {
+                for i in 1..d.len() {
+                    for j in i..d.len() {
+                        let mut out = Vec::new();
+                        for (k, &c) in d.iter().enumerate() {
+                            if k == i || k == j {
+                                out.push(sep);
+                            }
+                            out.push(c);
+                        }
+                        forms.push(out);
+                    }
+                }
+            }
+        }
+        let slot = |v: &[u8]| layout_slot(&template_key(v), v.len());
+        let mut pairs: Vec<(&[u8], Vec<u8>)> = Vec::new();
+        for a in &forms {
+            pairs.extend(
+                forms
+                    .iter()
+                    .filter(|b| b.len() == a.len() && slot(b) == slot(a))
+                    .map(|b| (&a[..], b.clone())),
+            );
+            for k in 0..a.len() {
+                for other in (b'!'..=b'~').filter(|&o| o != a[k]) {
+                    let mut twin = a.clone();
+                    twin[k] = other;
+                    if slot(&twin) == slot(a) {
+                        pairs.push((a, twin));
+                    }
+                }
+            }
+        }
+        let hits = |r: &RecordHits| -> Vec<(u8, Vec<u8>)> {
+            r.hits
+                .iter()
+                .map(|h| (h.det, r.value(h).to_vec()))
+                .collect()
+        };
+        let (mut crossed, mut twins) = (0, 0);
+        for col in ["phone", "ssn", "card_number"] {
+            let col = e.column_ctx(col);
+            assert!(e.direct_numbers(&col));
+            for (a, b) in &pairs {
+                let mut warm = RecordHits::default();
+                scan_tokens(e, &col, a, &mut warm);
+                let sc = warm.lex.as_deref().unwrap();
+                let mut whole = RecordHits::default();
+                scan_tokens(e, &col, b, &mut whole);
+                let mut rec = RecordHits::default();
+                let why = || {
+                    format!(
+                        "{:?} after {:?}",
+                        String::from_utf8_lossy(b),
+                        String::from_utf8_lossy(a)
+                    )
+                };
+                if cached_number(e, &col, b, sc, &mut rec) {
+                    assert_eq!(hits(&rec), hits(&whole), "{}", why());
+                } else {
+                    assert!(rec.hits.is_empty(), "{}", why());
+                }
+                crossed += usize::from(template_key(a) != template_key(b));
+                twins += usize::from(
+                    template_key(a) != template_key(b)
+                        && b.iter().filter(|c| !c.is_ascii_digit()).count()
+                            != a.iter().filter(|c| !c.is_ascii_digit()).count(),
+                );
+            }
+        }
+        assert!(
+            crossed > 1000 && twins > 100,
+            "{crossed} crossed, {twins} twins"
+        );
     }
 
     /// Where no keyword can stand beside a candidate, the column's masks

@@ -676,6 +676,39 @@ impl Engine {
         }
     }
 
+    /// Whether `col` asks nothing of a value but its tokens, so that
+    /// `scan_number` may answer for the value (see `lex::cached_number`):
+    /// no person or device key, 'omic feature, field recogniser,
+    /// coordinate or U.S. role, and no regex detector in the engine. Asked
+    /// once per column and batch.
+    pub(crate) fn direct_numbers(&self, col: &ColumnCtx) -> bool {
+        !col.person_key
+            && !col.device_key
+            && col.omic.is_none()
+            && col.fields.is_empty()
+            && col.geo == GeoRole::None
+            && col.us == UsRole::None
+            && self.regex_dets.is_empty()
+    }
+
+    /// A value of a column `direct_numbers` allows, decided from a number
+    /// layout the worker's lexer has cached: true when that found the
+    /// value's identifier, which is all `scan_trimmed` would find; false
+    /// (nothing pushed) when the value must be scanned. Number columns
+    /// (SSNs, phones, cards, IMEIs, addresses) skip the scan's generic
+    /// front: its byte classes, gates and scratch.
+    #[inline]
+    pub(crate) fn scan_number(
+        &self,
+        col: &ColumnCtx,
+        v: &[u8],
+        sc: &lex::Scratch,
+        rec: &mut RecordHits,
+    ) -> bool {
+        debug_assert!(self.direct_numbers(col));
+        lex::cached_number(self, col, v, sc, rec)
+    }
+
     /// Keyword hits in a free-text value: (start, end, detectors).
     pub(crate) fn keyword_hits(&self, v: &[u8], out: &mut Vec<(usize, usize, DetMask)>) {
         out.clear();

@@ -1822,7 +1822,7 @@ fn whole_numbers_gated_and_full_agree() {
         b"(###) ###-####,2",
         b"#########, 1",
     ];
-    let (mut tried, mut found) = (0, 0);
+    let (mut tried, mut found, mut decided) = (0, 0, 0);
     // One record kept across values, as a worker keeps it: its lexer's
     // layout cache then answers for the later values of each layout (a
     // fresh record lexes every value).
@@ -1855,6 +1855,36 @@ fn whole_numbers_gated_and_full_agree() {
                     "{col:?} {:?}",
                     String::from_utf8_lossy(&v)
                 );
+                // The batch's shortcut for a number column, from the layouts
+                // cached so far (this value's, or another's in its slot,
+                // or none): what it decides is what the whole value scan
+                // finds, and what it leaves has nothing pushed.
+                if e.direct_numbers(&c) && trim(&v).len() == v.len() {
+                    let mut whole = RecordHits::default();
+                    e.scan_trimmed(&c, &v, &mut whole);
+                    for cached in [false, true] {
+                        if cached {
+                            warm.clear();
+                            warm.stateful = false;
+                            lex::scan_tokens_gated::<true>(&e, &c, &v, &mut warm);
+                        }
+                        let mut fast = RecordHits::default();
+                        if let Some(sc) = warm.lex.as_deref()
+                            && e.scan_number(&c, &v, sc, &mut fast)
+                        {
+                            decided += 1;
+                        } else {
+                            assert_eq!(hits_of(&fast), hits_of(&RecordHits::default()));
+                            e.scan_trimmed(&c, &v, &mut fast);
+                        }
+                        assert_eq!(
+                            hits_of(&fast),
+                            hits_of(&whole),
+                            "direct {col:?} {:?} cached {cached}",
+                            String::from_utf8_lossy(&v)
+                        );
+                    }
+                }
                 warm.clear();
                 warm.stateful = false;
                 lex::scan_tokens_gated::<true>(&e, &c, &v, &mut warm);
@@ -1871,6 +1901,7 @@ fn whole_numbers_gated_and_full_agree() {
     }
     // Both kinds are exercised: values with detections, and without.
     assert!(found > 1000 && tried - found > 1000, "{found} of {tried}");
+    assert!(decided > 1000, "{decided} decided from a cached layout");
 }
 
 /// The first-byte filter turns away no placeholder: the check agrees with

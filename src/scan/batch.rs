@@ -250,12 +250,20 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
                 continue;
             }
             let (ctx, memo) = self.s.slot(self.by_path, i);
+            let direct = eng.direct_numbers(ctx);
             for c in cells {
                 let rec = &mut recs[c.row as usize];
-                std::mem::swap(&mut rec.lex, &mut lex);
                 if let Some(d) = ctx.clinical_link {
                     rec.push(d as usize, b"clinical record file");
                 }
+                // A number in a layout seen before, decided from it alone.
+                if direct
+                    && let Some(sc) = lex.as_deref()
+                    && eng.scan_number(ctx, value(c), sc, rec)
+                {
+                    continue;
+                }
+                std::mem::swap(&mut rec.lex, &mut lex);
                 memo.scan_keyed(eng, ctx, value(c), || key(c), rec);
                 std::mem::swap(&mut rec.lex, &mut lex);
             }
