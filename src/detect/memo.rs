@@ -95,6 +95,11 @@ pub struct ValueMemo {
     off: bool,
     /// This memo's share of the worker's budget, in bytes.
     cap: usize,
+    /// The number shortcut's tries and answers this window (see
+    /// `numbers_on`), and whether it stopped paying.
+    number_tries: u32,
+    number_hits: u32,
+    numbers_off: bool,
 }
 
 impl Default for ValueMemo {
@@ -107,6 +112,9 @@ impl Default for ValueMemo {
             window_hits: 0,
             off: false,
             cap: MAX_BYTES,
+            number_tries: 0,
+            number_hits: 0,
+            numbers_off: false,
         }
     }
 }
@@ -266,6 +274,32 @@ impl ValueMemo {
         self.table.insert_unique(hash, e, Entry::hash);
     }
 
+    /// Whether a batch should still offer this column's values to the
+    /// number shortcut (`Engine::scan_number`) before scanning them. A
+    /// value it leaves costs a template lookup on top of its scan; a value
+    /// it decides saves several times that. Judged per window like the
+    /// memo, and off for good once few values are decided (a JSON key
+    /// path of ids, times or amounts). Which path a value takes never
+    /// changes what is found.
+    #[inline]
+    pub fn numbers_on(&self) -> bool {
+        !self.numbers_off
+    }
+
+    /// Adds a batch's tries and decided values to the window.
+    #[inline]
+    pub fn judge_numbers(&mut self, tries: u32, hits: u32) {
+        self.number_tries += tries;
+        self.number_hits += hits;
+        if self.number_tries >= WINDOW {
+            // Break-even is about one value in five decided (a miss costs
+            // some 40 instructions, a hit saves some 140).
+            self.numbers_off |= self.number_hits * 3 < self.number_tries;
+            self.number_tries = 0;
+            self.number_hits = 0;
+        }
+    }
+
     /// Ends a window: a column whose values stopped repeating (its memo full,
     /// or almost no repeats at all) scans directly from now on.
     fn judge(&mut self) {
@@ -392,6 +426,25 @@ mod tests {
                 prop_assert_eq!(&direct.points, &memo.points);
             }
         }
+    }
+
+    /// The number shortcut stays on for a column it mostly decides and
+    /// goes off, for good, in one whose values it mostly leaves.
+    #[test]
+    fn number_shortcut_judged_by_its_answers() {
+        let mut m = ValueMemo::default();
+        for _ in 0..64 {
+            m.judge_numbers(64, 50);
+        }
+        assert!(m.numbers_on());
+        for _ in 0..16 {
+            m.judge_numbers(64, 10);
+        }
+        assert!(!m.numbers_on());
+        for _ in 0..64 {
+            m.judge_numbers(64, 64);
+        }
+        assert!(!m.numbers_on(), "off is for good");
     }
 
     #[test]

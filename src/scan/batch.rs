@@ -250,18 +250,33 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
                 continue;
             }
             let (ctx, memo) = self.s.slot(self.by_path, i);
-            let direct = eng.direct_numbers(ctx);
+            // A number in a layout seen before, decided from it alone (a
+            // loop of its own: the other columns' loop keeps its registers).
+            if memo.numbers_on() && eng.direct_numbers(ctx) {
+                let (mut tries, mut hits) = (0u32, 0u32);
+                for c in cells {
+                    let rec = &mut recs[c.row as usize];
+                    if let Some(d) = ctx.clinical_link {
+                        rec.push(d as usize, b"clinical record file");
+                    }
+                    if let Some(sc) = lex.as_deref() {
+                        tries += 1;
+                        if eng.scan_number(ctx, value(c), sc, rec) {
+                            hits += 1;
+                            continue;
+                        }
+                    }
+                    std::mem::swap(&mut rec.lex, &mut lex);
+                    memo.scan_keyed(eng, ctx, value(c), || key(c), rec);
+                    std::mem::swap(&mut rec.lex, &mut lex);
+                }
+                memo.judge_numbers(tries, hits);
+                continue;
+            }
             for c in cells {
                 let rec = &mut recs[c.row as usize];
                 if let Some(d) = ctx.clinical_link {
                     rec.push(d as usize, b"clinical record file");
-                }
-                // A number in a layout seen before, decided from it alone.
-                if direct
-                    && let Some(sc) = lex.as_deref()
-                    && eng.scan_number(ctx, value(c), sc, rec)
-                {
-                    continue;
                 }
                 std::mem::swap(&mut rec.lex, &mut lex);
                 memo.scan_keyed(eng, ctx, value(c), || key(c), rec);
