@@ -86,6 +86,16 @@ impl ColumnCtx {
     pub fn text() -> ColumnCtx {
         ColumnCtx::default()
     }
+
+    /// Whether the column asks a value more than its tokens: an 'omic
+    /// feature, a field recogniser, a coordinate or a U.S. role.
+    #[inline]
+    fn has_role(&self) -> bool {
+        self.omic.is_some()
+            || !self.fields.is_empty()
+            || self.geo != GeoRole::None
+            || self.us != UsRole::None
+    }
 }
 
 /// One validated detection in a record. Its normalised value lives in the
@@ -626,11 +636,7 @@ impl Engine {
         // Only a column with a role asks whether a cell is a placeholder
         // (most columns of a dense table have none: the check was a cost
         // per cell).
-        let roles = col.omic.is_some()
-            || !col.fields.is_empty()
-            || col.geo != GeoRole::None
-            || col.us != UsRole::None;
-        if roles && !is_placeholder(v) {
+        if col.has_role() && !is_placeholder(v) {
             if let Some((d, f)) = col.omic
                 && lex::is_number(v)
             {
@@ -682,20 +688,14 @@ impl Engine {
     /// coordinate or U.S. role, and no regex detector in the engine. Asked
     /// once per column and batch.
     pub(crate) fn direct_numbers(&self, col: &ColumnCtx) -> bool {
-        !col.person_key
-            && !col.device_key
-            && col.omic.is_none()
-            && col.fields.is_empty()
-            && col.geo == GeoRole::None
-            && col.us == UsRole::None
-            && self.regex_dets.is_empty()
+        !col.person_key && !col.device_key && !col.has_role() && self.regex_dets.is_empty()
     }
 
     /// A value of a column `direct_numbers` allows, decided from a number
     /// layout the worker's lexer has cached: true when that found the
     /// value's identifier, which is all `scan_trimmed` would find; false
     /// (nothing pushed) when the value must be scanned. Number columns
-    /// (SSNs, phones, cards, IMEIs, addresses) skip the scan's generic
+    /// (SSNs, phones, cards, IMEIs, IPv4 addresses) skip the scan's generic
     /// front: its byte classes, gates and scratch.
     #[inline]
     pub(crate) fn scan_number(
