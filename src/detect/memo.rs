@@ -16,6 +16,7 @@
 //! off and pays nothing more than the hashing of its first few thousand
 //! values.
 
+use super::lex::Scratch;
 use super::{ColumnCtx, Engine, GeoRole, RecordHits};
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
@@ -75,6 +76,19 @@ fn short_hash(prefix: u128, n: usize) -> u64 {
         u128::from(lo ^ 0x243f_6a88_85a3_08d3) * u128::from(hi ^ n as u64 ^ 0x1319_8a2e_0370_7344);
     (p as u64) ^ (p >> 64) as u64
 }
+
+/// Per length up to `SHORT`, the mask of a key's bytes in its word: one
+/// load where a 128-bit shift by a variable amount took a branch-free
+/// sequence of five.
+pub static SHORT_MASK: [u128; SHORT + 1] = {
+    let mut m = [0u128; SHORT + 1];
+    let mut n = 1;
+    while n <= SHORT {
+        m[n] = u128::MAX >> (8 * (SHORT - n));
+        n += 1;
+    }
+    m
+};
 
 /// `v` (at most `SHORT` bytes) as a word, zero past its end.
 #[inline]
@@ -150,27 +164,32 @@ impl ValueMemo {
     /// sinks: it runs once per cell.)
     #[inline(always)]
     pub fn scan(&mut self, eng: &Engine, col: &ColumnCtx, v: &[u8], rec: &mut RecordHits) {
-        self.scan_keyed(eng, col, v, || None, rec)
+        self.scan_keyed(eng, col, v, || None, rec, None)
     }
 
     /// As `scan`, with `key` giving `short_key(v)` when the caller can
     /// read it without a copy (a batch reads it from the bytes around the
-    /// value); asked only of a short value this memo looks up.
+    /// value); asked only of a short value this memo looks up. `lex`: the
+    /// lexer's scratch when the caller holds it outside `rec` (a batch
+    /// hands one from record to record), lent to `rec` only while a value
+    /// is scanned: a replayed value needs none, and lending it to every
+    /// record cost two swaps per cell.
     #[inline(always)]
-    pub fn scan_keyed(
+    pub(crate) fn scan_keyed(
         &mut self,
         eng: &Engine,
         col: &ColumnCtx,
         v: &[u8],
         key: impl FnOnce() -> Option<u128>,
         rec: &mut RecordHits,
+        lex: Option<&mut Option<Box<Scratch>>>,
     ) {
         debug_assert_eq!(super::trim(v).len(), v.len());
         if v.is_empty() {
             return;
         }
         if self.off || v.len() > MAX_KEY {
-            eng.scan_trimmed(col, v, rec);
+            scan_with(eng, col, v, rec, lex);
             return;
         }
         let n = v.len();
@@ -197,7 +216,7 @@ impl ValueMemo {
             replay(&bytes[at..at + e.delta_len as usize], rec);
             self.window_hits += 1;
         } else {
-            self.learn(eng, col, v, prefix, hash, rec);
+            self.learn(eng, col, v, (prefix, hash), rec, lex);
         }
         self.window_lookups += 1;
         if self.window_lookups == WINDOW {
@@ -211,9 +230,9 @@ impl ValueMemo {
         eng: &Engine,
         col: &ColumnCtx,
         v: &[u8],
-        prefix: u128,
-        hash: u64,
+        (prefix, hash): (u128, u64),
         rec: &mut RecordHits,
+        lex: Option<&mut Option<Box<Scratch>>>,
     ) {
         // The flags are sticky within a record: clear them to see what this
         // value sets, then put the record's back.
@@ -229,7 +248,7 @@ impl ValueMemo {
             rec.omic.len(),
         );
         let (pk0, dk0) = (rec.person_key, rec.device_key);
-        eng.scan_trimmed(col, v, rec);
+        scan_with(eng, col, v, rec, lex);
         let pure = !rec.stateful
             && rec.lats.len() == l0
             && rec.lons.len() == g0
@@ -312,6 +331,26 @@ impl ValueMemo {
         }
         self.window_lookups = 0;
         self.window_hits = 0;
+    }
+}
+
+/// `Engine::scan_trimmed`, with the lexer's scratch lent to `rec` for the
+/// value when the caller holds it.
+#[inline(always)]
+fn scan_with(
+    eng: &Engine,
+    col: &ColumnCtx,
+    v: &[u8],
+    rec: &mut RecordHits,
+    lex: Option<&mut Option<Box<Scratch>>>,
+) {
+    match lex {
+        Some(lex) => {
+            std::mem::swap(&mut rec.lex, lex);
+            eng.scan_trimmed(col, v, rec);
+            std::mem::swap(&mut rec.lex, lex);
+        }
+        None => eng.scan_trimmed(col, v, rec),
     }
 }
 

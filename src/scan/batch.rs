@@ -242,7 +242,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
                 return None;
             }
             let w = u128::from_le_bytes(data[st..st + memo::SHORT].try_into().unwrap());
-            Some(w & (u128::MAX >> (8 * (memo::SHORT - n))))
+            Some(w & memo::SHORT_MASK[n])
         };
         let eng = self.s.eng;
         for (i, cells) in b.slots.iter().enumerate() {
@@ -266,9 +266,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
                             continue;
                         }
                     }
-                    std::mem::swap(&mut rec.lex, &mut lex);
-                    memo.scan_keyed(eng, ctx, value(c), || key(c), rec);
-                    std::mem::swap(&mut rec.lex, &mut lex);
+                    memo.scan_keyed(eng, ctx, value(c), || key(c), rec, Some(&mut lex));
                 }
                 memo.judge_numbers(tries, hits);
                 continue;
@@ -278,9 +276,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
                 if let Some(d) = ctx.clinical_link {
                     rec.push(d as usize, b"clinical record file");
                 }
-                std::mem::swap(&mut rec.lex, &mut lex);
-                memo.scan_keyed(eng, ctx, value(c), || key(c), rec);
-                std::mem::swap(&mut rec.lex, &mut lex);
+                memo.scan_keyed(eng, ctx, value(c), || key(c), rec, Some(&mut lex));
             }
         }
         for (c, how) in &b.ordered {
