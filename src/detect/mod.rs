@@ -633,6 +633,8 @@ impl Engine {
         if col.device_key {
             rec.set_device_key(v);
         }
+        // Whether the token walk may find anything in the value.
+        let mut tokens = true;
         // Only a column with a role asks whether a cell is a placeholder
         // (most columns of a dense table have none: the check was a cost
         // per cell).
@@ -657,6 +659,13 @@ impl Engine {
                         } else {
                             rec.lons.push(c)
                         }
+                        // A plain decimal (sign, digits, at most one dot:
+                        // what the parse accepts) of fewer than nine digits
+                        // is a value the walk's first gate ends (see
+                        // `lex::scan_tokens_gated`): most coordinates.
+                        let sign = usize::from(matches!(v[0], b'+' | b'-'));
+                        let digits = v.len() - sign - usize::from(dec.decimals > 0);
+                        tokens = digits >= 9;
                     }
                 }
                 _ => {}
@@ -676,7 +685,9 @@ impl Engine {
                 UsRole::None => {}
             }
         }
-        lex::scan_tokens(self, col, v, rec);
+        if tokens {
+            lex::scan_tokens(self, col, v, rec);
+        }
         for &d in &self.regex_dets {
             lex::regex_detector(self, col, d as usize, v, rec);
         }

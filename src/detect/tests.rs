@@ -1958,3 +1958,62 @@ fn placeholder_filter_keeps_every_placeholder() {
         );
     }
 }
+
+/// A latitude or longitude cell that parses as a plain decimal of fewer
+/// than nine digits skips the token walk (`Engine::scan_trimmed`): the
+/// walk, in full, finds nothing in it. Every sign, digit count up to
+/// twenty and dot position, digits random and Luhn-valid (cards are found
+/// under these columns too), under each coordinate column here.
+#[test]
+fn coordinate_cells_skip_only_empty_walks() {
+    let e = eng();
+    let tokens_of = |r: &RecordHits| {
+        let hits: Vec<(u8, &[u8])> = r.hits.iter().map(|h| (h.det, r.value(h))).collect();
+        format!(
+            "{hits:?} {:x} {} {} {}",
+            r.matched, r.us_evidence, r.foreign_evidence, r.stateful
+        )
+    };
+    let mut lcg = 0x9e37_79b9_7f4a_7c15u64;
+    let mut found = 0;
+    for col in ["latitude", "lon", "pickup_lat", "lng"] {
+        let c = ctx_of(&e, col);
+        assert!(matches!(c.geo, GeoRole::Lat | GeoRole::Lon), "{col}");
+        for n in 1..=20 {
+            let mut d: Vec<u8> = (0..n)
+                .map(|_| {
+                    lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    b'0' + ((lcg >> 33) % 10) as u8
+                })
+                .collect();
+            let mut forms = vec![d.clone()];
+            if n >= 2 {
+                let last = validate::luhn_check_digit(&d[..n - 1]);
+                d[n - 1] = last;
+                forms.push(d);
+            }
+            for digits in forms {
+                for dot in 0..n {
+                    for sign in ["", "-", "+"] {
+                        let mut v = sign.as_bytes().to_vec();
+                        v.extend_from_slice(&digits[..n - dot]);
+                        if dot > 0 {
+                            v.push(b'.');
+                            v.extend_from_slice(&digits[n - dot..]);
+                        }
+                        let (mut cell, mut walk) = (RecordHits::default(), RecordHits::default());
+                        e.scan_trimmed(&c, &v, &mut cell);
+                        lex::scan_tokens_gated::<false>(&e, &c, &v, &mut walk);
+                        let kept = usize::from(!is_placeholder(&v));
+                        let v = String::from_utf8_lossy(&v);
+                        assert_eq!(tokens_of(&cell), tokens_of(&walk), "{col} {v}");
+                        assert_eq!(cell.lats.len() + cell.lons.len(), kept, "{col} {v}");
+                        found += usize::from(!walk.hits.is_empty());
+                    }
+                }
+            }
+        }
+    }
+    // Values the walk finds something in were among them.
+    assert!(found > 0);
+}
