@@ -269,6 +269,9 @@ struct Layout {
     /// `whole_number` decides this layout: false sends every value of it
     /// to the walk.
     ok: bool,
+    /// The walk finds nothing in a value of this layout, whatever its
+    /// digits (see `Layout::of`).
+    empty: bool,
     nd: u8,
     nr: u8,
     plus: bool,
@@ -292,6 +295,7 @@ impl Layout {
         key: [0; 3],
         n: 0,
         ok: false,
+        empty: false,
         nd: 0,
         nr: 0,
         plus: false,
@@ -324,9 +328,21 @@ impl Layout {
             Some(e) if e == n && !g.overflow && !g.ext && !g.neg => {}
             _ => return lay,
         }
-        // No layout of `whole_number` has two runs under twelve digits (a
-        // ZIP+4 code).
-        if g.nd > 18 || (g.nr == 2 && g.nd < 12) || g.nr > LAYOUT_RUNS {
+        // Two runs of under twelve digits joined by a dash (a ZIP+4 code,
+        // `55440-1234`): no branch of `interpret` takes two runs of so few
+        // digits but a decimal (IMEI, ICCID and cards want twelve or more,
+        // phones one, three or four runs, SSNs and NDCs three, IPv4 four,
+        // bare nines and NPIs one), the keyword ids need a keyword beside
+        // the group (none: it is the whole value) and the walk splits a
+        // group only at spaces. So the walk (`try_digits` on the whole
+        // value, as `whole_number` explains) finds nothing, and keeps no
+        // decimal. With a space, a split's nine-digit run may be an SSN
+        // under context; with a dot, the value is a decimal: walked.
+        if g.nr == 2 && g.nd < 12 {
+            lay.empty = !g.plus && !g.paren && g.seps[1] == b'-';
+            return lay;
+        }
+        if g.nd > 18 || g.nr > LAYOUT_RUNS {
             return lay;
         }
         lay.ok = true;
@@ -815,8 +831,9 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
 
 /// A value that is one digit group and nothing else, in a layout whose
 /// first applicable branch of `interpret` is known: true when that branch
-/// finds its identifier (pushed as `interpret` pushes it), false to walk the
-/// value instead (nothing pushed).
+/// finds its identifier (pushed as `interpret` pushes it) or the layout is
+/// one the walk finds nothing in (`Layout::empty`), false to walk the value
+/// instead (nothing pushed).
 ///
 /// Why this is what the walk finds. The caller has seen no letter, `@`,
 /// `:`, degree sign or quote in the value, so no keyword stands in it, no
@@ -855,7 +872,7 @@ fn whole_number(
         *slot = Layout::of(v, key, g);
     }
     let lay = &*slot;
-    lay.ok && decide(cx.eng, cx.col, lay, v, rec)
+    lay.empty || (lay.ok && decide(cx.eng, cx.col, lay, v, rec))
 }
 
 /// `whole_number` for a value whose layout the cache already holds, asked
@@ -887,7 +904,9 @@ pub(super) fn cached_number(
     }
     let key = template_key(v);
     let lay = &sc.layouts[layout_slot(&key, n)];
-    lay.n as usize == n && lay.key == key && lay.ok && decide(eng, col, lay, v, rec)
+    lay.n as usize == n
+        && lay.key == key
+        && (lay.empty || (lay.ok && decide(eng, col, lay, v, rec)))
 }
 
 /// The branch of `interpret` a cached layout takes, for one value of it.

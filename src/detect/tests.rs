@@ -1821,6 +1821,29 @@ fn whole_numbers_gated_and_full_agree() {
         b"################/12",
         b"(###) ###-####,2",
         b"#########, 1",
+        // Two runs under twelve digits: a dash is nothing to the walk
+        // (ZIP+4), a space may split off an SSN, a dot is a decimal.
+        b"#####-####",
+        b"####-#####",
+        b"###-######",
+        b"#########-##",
+        b"##########-#",
+        b"#-##########",
+        b"#####-######",
+        b"###-########",
+        b"#####-#####",
+        b"+#####-####",
+        b"(#####-####",
+        b"(#####)-####",
+        b"#####-####-",
+        b"-#####-####",
+        b"#########-#",
+        b"######### ##",
+        b"######### #",
+        b"## #########",
+        b"#########.##",
+        b"####.#####",
+        b"#####.####",
     ];
     let (mut tried, mut found, mut decided) = (0, 0, 0);
     // One record kept across values, as a worker keeps it: its lexer's
