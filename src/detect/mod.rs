@@ -662,10 +662,16 @@ impl Engine {
                         // A plain decimal (sign, digits, at most one dot:
                         // what the parse accepts) of fewer than nine digits
                         // is a value the walk's first gate ends (see
-                        // `lex::scan_tokens_gated`): most coordinates.
+                        // `lex::scan_tokens_gated`). With a dot, the walk
+                        // reads it as one digit group of two runs, which
+                        // `lex::interpret` takes only as a decimal (every
+                        // other branch wants one run, three or more, or a
+                        // space or dash between them), split only at
+                        // spaces; and one decimal is no pair. Without one,
+                        // nine digits or more may be a card or an SSN.
                         let sign = usize::from(matches!(v[0], b'+' | b'-'));
                         let digits = v.len() - sign - usize::from(dec.decimals > 0);
-                        tokens = digits >= 9;
+                        tokens = dec.decimals == 0 && digits >= 9;
                     }
                 }
                 _ => {}

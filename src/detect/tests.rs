@@ -1982,11 +1982,12 @@ fn placeholder_filter_keeps_every_placeholder() {
     }
 }
 
-/// A latitude or longitude cell that parses as a plain decimal of fewer
-/// than nine digits skips the token walk (`Engine::scan_trimmed`): the
-/// walk, in full, finds nothing in it. Every sign, digit count up to
-/// twenty and dot position, digits random and Luhn-valid (cards are found
-/// under these columns too), under each coordinate column here.
+/// A latitude or longitude cell that parses as a plain decimal with a dot
+/// or of fewer than nine digits skips the token walk
+/// (`Engine::scan_trimmed`): the walk, in full, finds nothing in it.
+/// Every sign, digit count up to thirty and dot position, digits random
+/// and Luhn-valid (cards are found under these columns too), under each
+/// coordinate column here.
 #[test]
 fn coordinate_cells_skip_only_empty_walks() {
     let e = eng();
@@ -2002,7 +2003,7 @@ fn coordinate_cells_skip_only_empty_walks() {
     for col in ["latitude", "lon", "pickup_lat", "lng"] {
         let c = ctx_of(&e, col);
         assert!(matches!(c.geo, GeoRole::Lat | GeoRole::Lon), "{col}");
-        for n in 1..=20 {
+        for n in 1..=30 {
             let mut d: Vec<u8> = (0..n)
                 .map(|_| {
                     lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
