@@ -647,6 +647,9 @@ impl Engine {
             for &d in &col.fields {
                 lex::field_detector(self, d as usize, v, rec);
             }
+            // A date column's usual cells: eight digits and two dashes or
+            // slashes, ended by the walk's first gate.
+            tokens = !fixed_date_form(v);
             match col.geo {
                 GeoRole::Lat | GeoRole::Lon => {
                     if let Some(dec) = validate::parse_decimal_degree(v) {
@@ -1050,6 +1053,20 @@ pub fn trim(v: &[u8]) -> &[u8] {
         .rposition(|b| !b.is_ascii_whitespace())
         .map_or(s, |p| p + 1);
     &v[s..e]
+}
+
+/// A date in one of the ten-byte forms date columns print (`1980-03-12`,
+/// `03/12/1980`, `03-12-1980`): eight digits and two dashes or slashes,
+/// which the token walk's first gate ends (fewer than nine digits, no
+/// letter, dot or mark; see `lex::scan_tokens_gated`).
+#[inline]
+fn fixed_date_form(v: &[u8]) -> bool {
+    let &[a, b, c, d, e, f, g, h, i, j] = v else {
+        return false;
+    };
+    let digits = |x: [u8; 8]| x.iter().all(u8::is_ascii_digit);
+    (e == b'-' && h == b'-' && digits([a, b, c, d, f, g, i, j]))
+        || (c == f && matches!(c, b'/' | b'-') && digits([a, b, d, e, g, h, i, j]))
 }
 
 /// Cells that hold no data: a `name` column full of `NULL` names nobody.

@@ -2041,3 +2041,61 @@ fn coordinate_cells_skip_only_empty_walks() {
     // Values the walk finds something in were among them.
     assert!(found > 0);
 }
+
+/// A cell in a fixed ten-byte date form skips the token walk under a
+/// column with a role: the walk, in full, finds nothing in one, under
+/// every column context here, whatever its digits. Near misses (a dot,
+/// mixed separators, a ninth digit) are not taken for one.
+#[test]
+fn fixed_dates_hold_nothing_for_the_walk() {
+    let e = eng();
+    let mut lcg = 0x51_7cc1_b727_220au64;
+    let mut taken = 0;
+    for form in [
+        "####-##-##",
+        "##/##/####",
+        "##-##-####",
+        "####/##/##",
+        "##.##.####",
+        "##/##-####",
+        "###-##-####",
+        "####-##-###",
+        "#########-",
+    ] {
+        for _ in 0..64 {
+            let v: Vec<u8> = form
+                .bytes()
+                .map(|c| {
+                    lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    if c == b'#' {
+                        b'0' + ((lcg >> 33) % 10) as u8
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let fixed = fixed_date_form(&v);
+            assert_eq!(
+                fixed,
+                matches!(form, "####-##-##" | "##/##/####" | "##-##-####"),
+                "{form}"
+            );
+            if !fixed {
+                continue;
+            }
+            for col in GATE_COLUMNS {
+                let c = ctx_of(&e, col);
+                let mut walk = RecordHits::default();
+                lex::scan_tokens_gated::<false>(&e, &c, &v, &mut walk);
+                assert_eq!(
+                    hits_of(&walk),
+                    hits_of(&RecordHits::default()),
+                    "{col} {}",
+                    String::from_utf8_lossy(&v)
+                );
+                taken += 1;
+            }
+        }
+    }
+    assert!(taken > 0);
+}
