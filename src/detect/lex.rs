@@ -648,6 +648,27 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     rec: &mut RecordHits,
 ) {
     let n = v.len();
+    // A column named for e-mail addresses: a value that is one address is
+    // tried first, before the byte-class pass below, which would only let
+    // it through to the same test (it has an `@`). Its candidate is the
+    // whole value, which leaves no room for a keyword, so `Cx::pick`
+    // answers from the column's context whatever the flags say.
+    if GATE && col.pos & eng.mask(Matcher::Email) != 0 && super::mailbox::whole(v) {
+        let mut cx = Cx {
+            eng,
+            col,
+            v,
+            kw_ready: false,
+            kw_any: 0,
+            letters: true,
+            colon: false,
+            gate: GATE,
+        };
+        if let Some(d) = cx.pick(Matcher::Email, 0, n, false) {
+            rec.push_lower(d, v);
+        }
+        return;
+    }
     // E-mail first: its local part may look like anything else.
     // One pass of byte classes decides which candidate passes can find
     // anything: most structured values are a short word or a number.
