@@ -633,7 +633,8 @@ impl Engine {
         if col.device_key {
             rec.set_device_key(v);
         }
-        // Whether the token walk may find anything in the value.
+        // Whether the token walk may find anything in the value: cleared
+        // where a role's own reading of the value proves it finds nothing.
         let mut tokens = true;
         // Only a column with a role asks whether a cell is a placeholder
         // (most columns of a dense table have none: the check was a cost
@@ -649,7 +650,9 @@ impl Engine {
             }
             // A date column's usual cells: eight digits and two dashes or
             // slashes, ended by the walk's first gate.
-            tokens = !fixed_date_form(v);
+            if fixed_date_form(v) {
+                tokens = false;
+            }
             match col.geo {
                 GeoRole::Lat | GeoRole::Lon => {
                     if let Some(dec) = validate::parse_decimal_degree(v) {
@@ -674,7 +677,9 @@ impl Engine {
                         // nine digits or more may be a card or an SSN.
                         let sign = usize::from(matches!(v[0], b'+' | b'-'));
                         let digits = v.len() - sign - usize::from(dec.decimals > 0);
-                        tokens = dec.decimals == 0 && digits >= 9;
+                        if dec.decimals > 0 || digits < 9 {
+                            tokens = false;
+                        }
                     }
                 }
                 _ => {}
@@ -689,6 +694,10 @@ impl Engine {
                 UsRole::Zip => {
                     if validate::zip_shape(v) {
                         rec.us_evidence = true;
+                        // Five digits (the walk's first gate ends them) or
+                        // ZIP+4, a layout the walk finds nothing in (see
+                        // `lex::Layout::empty`).
+                        tokens = false;
                     }
                 }
                 UsRole::None => {}

@@ -2042,6 +2042,54 @@ fn coordinate_cells_skip_only_empty_walks() {
     assert!(found > 0);
 }
 
+/// A ZIP code cell skips the token walk under a ZIP column: the walk, in
+/// full, finds nothing in one, under every column context here, whatever
+/// its digits (nine of them in a ZIP+4 code).
+#[test]
+fn zip_codes_hold_nothing_for_the_walk() {
+    let e = eng();
+    let mut lcg = 0x2d35_8dcc_aa6c_78a5u64;
+    let mut taken = 0;
+    for form in [
+        "#####",
+        "#####-####",
+        "##### ####",
+        "#########",
+        "####-#####",
+    ] {
+        for _ in 0..64 {
+            let v: Vec<u8> = form
+                .bytes()
+                .map(|c| {
+                    lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    if c == b'#' {
+                        b'0' + ((lcg >> 33) % 10) as u8
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            if !validate::zip_shape(&v) {
+                continue;
+            }
+            assert!(matches!(form, "#####" | "#####-####"), "{form}");
+            for col in GATE_COLUMNS {
+                let c = ctx_of(&e, col);
+                let mut walk = RecordHits::default();
+                lex::scan_tokens_gated::<false>(&e, &c, &v, &mut walk);
+                assert_eq!(
+                    hits_of(&walk),
+                    hits_of(&RecordHits::default()),
+                    "{col} {}",
+                    String::from_utf8_lossy(&v)
+                );
+                taken += 1;
+            }
+        }
+    }
+    assert!(taken > 0);
+}
+
 /// A cell in a fixed ten-byte date form skips the token walk under a
 /// column with a role: the walk, in full, finds nothing in one, under
 /// every column context here, whatever its digits. Near misses (a dot,
