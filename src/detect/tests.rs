@@ -2207,3 +2207,53 @@ proptest::proptest! {
         proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{} {}", col, v);
     }
 }
+
+proptest::proptest! {
+    /// The point key's rounding is `f64::round`: at every half and its
+    /// neighbours, at the limits of exact integers and of `i64`, and on
+    /// random doubles and micro-degrees.
+    #[test]
+    fn round_i64_is_round(x in proptest::num::f64::ANY, deg in -400.0f64..400.0) {
+        for y in [x, deg * 1e6, deg] {
+            proptest::prop_assert_eq!(round_i64(y), y.round() as i64, "{}", y);
+        }
+    }
+}
+
+#[test]
+fn round_i64_edges() {
+    let mut xs = vec![
+        0.0,
+        -0.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MAX,
+        f64::MIN,
+    ];
+    for k in -300i64..300 {
+        let half = k as f64 + 0.5;
+        xs.extend([
+            half,
+            half.next_up(),
+            half.next_down(),
+            k as f64,
+            (k as f64).next_up(),
+        ]);
+    }
+    for e in 50..64 {
+        let p = (1u64 << e) as f64;
+        xs.extend([p, p.next_up(), p.next_down(), -p, p + 0.5, p - 0.5, p + 1.5]);
+    }
+    xs.extend([
+        0.499_999_999_999_999_94,
+        0.5,
+        1.5,
+        2.5,
+        9.223_372_036_854_775e18,
+    ]);
+    for x in xs {
+        assert_eq!(round_i64(x), x.round() as i64, "{x:?}");
+        assert_eq!(round_i64(-x), (-x).round() as i64, "{:?}", -x);
+    }
+}
