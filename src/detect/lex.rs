@@ -712,6 +712,15 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     {
         return;
     }
+    // A value of a column with a field of its own (an address, a name):
+    // words and short numbers, which nothing in the walk takes there.
+    if GATE
+        && !col.fields.is_empty()
+        && flags & (C_AT | C_COLON | C_DEGREE | C_APOS | C_QUOTE | C_DOT) == 0
+        && plain_words(v)
+    {
+        return;
+    }
     // Made once the gates above have let the value through (most values
     // they end are not worth its stores).
     let mut cx = Cx {
@@ -848,6 +857,48 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     if digit && (degree || (apos && quote)) && eng.geo_pair_det().is_some() {
         dms_pair(eng, v, rec);
     }
+}
+
+/// Whether `v` is words and short numbers the walk finds nothing in under
+/// a column with a field of its own (`7657 Broadway Apt 27B`): only ASCII
+/// letters, digits and spaces, fewer than nine digits in all, each word of
+/// letters under twenty long, and each token with a digit starting with
+/// one and at most five long.
+///
+/// Why the walk finds nothing. No `@`, `:`, dot, dash, mark or quote: no
+/// e-mail, MAC, UUID, IPv6, ANSI/NIST, ISO instant, decimal or degrees.
+/// A word of letters under twenty followed by a space or the end is
+/// skipped whole by the walk. A token starting with a digit is a digit
+/// group (runs joined by spaces, fewer than nine digits together): with
+/// no dot between runs `interpret` refuses it, and each of its splits,
+/// outright in a value without letters and for the column's field in one
+/// with them (the keyword ids are for columns without a field; a phone
+/// extension wants ten digits). Or it is digits glued to letters (`27B`),
+/// which `lex_group` refuses, and `try_word` then tries: a nucleotide run,
+/// template magic, 'omic id and ICD-10 code start with a letter or are
+/// six letters or more, an MBI is eleven, and the keyword ids are again
+/// for columns without a field. The tests compare with the full walk.
+fn plain_words(v: &[u8]) -> bool {
+    let (mut digits, mut len, mut numeric) = (0usize, 0usize, false);
+    for &b in v {
+        if b == b' ' {
+            len = 0;
+            continue;
+        }
+        let d = b.is_ascii_digit();
+        if !d && !b.is_ascii_alphabetic() {
+            return false;
+        }
+        if len == 0 {
+            numeric = d;
+        }
+        len += 1;
+        digits += usize::from(d);
+        if if numeric { len > 5 } else { d || len >= 20 } {
+            return false;
+        }
+    }
+    digits < 9
 }
 
 /// A value that is one digit group and nothing else, in a layout whose

@@ -2257,3 +2257,92 @@ fn round_i64_edges() {
         assert_eq!(round_i64(-x), (-x).round() as i64, "{:?}", -x);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+    /// Words and short numbers under a column with a field of its own are
+    /// ended before the walk (`lex::plain_words`): the gated walk finds
+    /// what the full walk finds, for addresses and values at each of that
+    /// gate's bounds (five- and six-byte tokens with digits, words of 19
+    /// and 20 letters, eight and nine digits, eleven-byte MBIs, ICD-10
+    /// codes, 'omic ids and IBANs, with the keywords that give them
+    /// context), under field columns and others.
+    #[test]
+    fn plain_words_gated_and_full_agree(
+        words in proptest::collection::vec(
+            proptest::prop_oneof![
+                "[0-9]{1,6}",
+                "[0-9]{1,4}[A-Za-z]{1,2}",
+                "[A-Za-z]{1,8}",
+                "[A-Za-z]{19,20}",
+                "[ACGT]{19,21}",
+                "[A-Z][0-9]{1,3}[A-Z0-9]{0,3}",
+                proptest::strategy::Strategy::prop_map(proptest::sample::select(vec![
+                    "Broadway", "Apt", "Suite", "medicare", "diagnosis", "dx", "iban",
+                    "passport", "ssn", "mbi", "rs1234", "rs12345", "E119", "E11", "1EG4TE5MK73",
+                    "GB82WEST12345698765432", "ENSG00000141510", "cg00000029", "x123", "ext45",
+                    "536", "22", "1234", "212", "555", "0123", "4111", "1111", "Rk1SAAAA",
+                ]), |w: &str| w.to_owned()),
+            ],
+            1..7,
+        ),
+        col in proptest::sample::select(vec![
+            "street_address", "first_name", "city", "dob", "address", "notes", "", "ssn",
+        ]),
+    ) {
+        static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+        let e = E.get_or_init(eng);
+        let c = ctx_of(e, col);
+        if col == "street_address" {
+            proptest::prop_assert!(!c.fields.is_empty());
+        }
+        let v = words.join(" ");
+        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+        lex::scan_tokens_gated::<true>(e, &c, v.as_bytes(), &mut gated);
+        lex::scan_tokens_gated::<false>(e, &c, v.as_bytes(), &mut full);
+        proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{} {}", col, v);
+    }
+}
+
+/// `plain_words` at each of its bounds, under a street column (a field of
+/// its own): what the walk finds just past a bound (an SSN's nine digits
+/// beside its keyword, an MBI's eleven bytes, a long nucleotide run) is
+/// found, and the gated walk agrees with the full one on every value.
+#[test]
+fn plain_words_bounds() {
+    let e = eng();
+    let c = ctx_of(&e, "street_address");
+    assert!(!c.fields.is_empty());
+    let mut found = 0;
+    for v in [
+        "7657 Broadway",
+        "650 Church Rd Apt 27B",
+        "7157 Washington Blvd Apt 35B",
+        "12345 Main St",
+        "123456 Main St",
+        "ssn 536 22 1234",
+        "ssn 536 22 123",
+        "ssn 536221234",
+        "medicare 1EG4TE5MK73",
+        "medicare 1EG4TE",
+        "diagnosis E119",
+        "dx E11 9",
+        "sequence ACGTACGTACGTACGTACGT",
+        "sequence ACGTACGTACGTACGTACG",
+        "ACGTACGTACGTACGTACGTACGTACGTACGT",
+        "iban GB82WEST12345698765432",
+        "passport 123456789",
+        "phone 212 555 0123",
+        "212 867 5309x123",
+        "rs1234 0.5",
+        "1 2 3 4 5 6 7 8",
+        "1 2 3 4 5 6 7 8 9",
+    ] {
+        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+        lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
+        lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
+        assert_eq!(hits_of(&gated), hits_of(&full), "{v}");
+        found += usize::from(!full.hits.is_empty());
+    }
+    assert!(found >= 2, "{found}");
+}
