@@ -125,7 +125,7 @@ impl<'a> Cx<'a> {
 }
 
 /// `Cx::pick` for a candidate no keyword can stand beside (the whole of a
-/// value without letters): context is the column's alone, so the answer
+/// value): context is the column's alone, so the answer
 /// is a sum of masks, the first detector in catalog order (`Engine::dets`
 /// lists a matcher's lowest bit first) that the column does not veto and
 /// that needs no context or has the column's. The tests hold it to `pick`.
@@ -651,20 +651,10 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     // A column named for e-mail addresses: a value that is one address is
     // tried first, before the byte-class pass below, which would only let
     // it through to the same test (it has an `@`). Its candidate is the
-    // whole value, which leaves no room for a keyword, so `Cx::pick`
-    // answers from the column's context whatever the flags say.
+    // whole value, which leaves no room for a keyword: the column's
+    // context alone picks its detector.
     if GATE && col.pos & eng.mask(Matcher::Email) != 0 && super::mailbox::whole(v) {
-        let mut cx = Cx {
-            eng,
-            col,
-            v,
-            kw_ready: false,
-            kw_any: 0,
-            letters: true,
-            colon: false,
-            gate: GATE,
-        };
-        if let Some(d) = cx.pick(Matcher::Email, 0, n, false) {
+        if let Some(d) = pick_by_column(eng, col, Matcher::Email, false) {
             rec.push_lower(d, v);
         }
         return;
@@ -2753,17 +2743,24 @@ mod tests {
             } else {
                 e.column_ctx(name)
             };
-            for v in [&b"123-45-6789"[..], b"123 456 7890 555"] {
+            // Values without letters, and the whole of one with keywords
+            // (a candidate that is the whole value leaves no room for one).
+            let spans = |v: &[u8]| [(0, v.len()), (4, 11)];
+            for (v, letters, spans) in [
+                (&b"123-45-6789"[..], false, &spans(b"123-45-6789")[..]),
+                (b"123 456 7890 555", false, &spans(b"123 456 7890 555")[..]),
+                (b"ssn email phone medicare", true, &[(0, 24)][..]),
+            ] {
                 for &m in &matchers {
                     for force in [false, true] {
-                        for (s, end) in [(0, v.len()), (4, 11)] {
+                        for &(s, end) in spans {
                             let mut cx = Cx {
                                 eng: e,
                                 col: &col,
                                 v,
                                 kw_ready: false,
                                 kw_any: 0,
-                                letters: false,
+                                letters,
                                 colon: false,
                                 gate: true,
                             };

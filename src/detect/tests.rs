@@ -2042,6 +2042,20 @@ fn coordinate_cells_skip_only_empty_walks() {
     assert!(found > 0);
 }
 
+/// `form` with each `#` a pseudo-random digit drawn from `lcg`.
+fn fill_form(form: &str, lcg: &mut u64) -> Vec<u8> {
+    form.bytes()
+        .map(|c| {
+            *lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            if c == b'#' {
+                b'0' + ((*lcg >> 33) % 10) as u8
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// A ZIP code cell skips the token walk under a ZIP column: the walk, in
 /// full, finds nothing in one, under every column context here, whatever
 /// its digits (nine of them in a ZIP+4 code).
@@ -2058,17 +2072,7 @@ fn zip_codes_hold_nothing_for_the_walk() {
         "####-#####",
     ] {
         for _ in 0..64 {
-            let v: Vec<u8> = form
-                .bytes()
-                .map(|c| {
-                    lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                    if c == b'#' {
-                        b'0' + ((lcg >> 33) % 10) as u8
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+            let v = fill_form(form, &mut lcg);
             if !validate::zip_shape(&v) {
                 continue;
             }
@@ -2111,17 +2115,7 @@ fn fixed_dates_hold_nothing_for_the_walk() {
         "#########-",
     ] {
         for _ in 0..64 {
-            let v: Vec<u8> = form
-                .bytes()
-                .map(|c| {
-                    lcg = lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                    if c == b'#' {
-                        b'0' + ((lcg >> 33) % 10) as u8
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+            let v = fill_form(form, &mut lcg);
             let fixed = fixed_date_form(&v);
             assert_eq!(
                 fixed,
