@@ -2293,6 +2293,71 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+    /// `plain_words` from bit masks answers as its byte loop, at every
+    /// length the masks take (4 to 32 bytes, loaded as two overlapping
+    /// halves) and around them: runs of digits and letters of every
+    /// length across the halves' seams, single and double spaces, and
+    /// bytes of no class (dots, tabs, UTF-8, NUL).
+    #[test]
+    fn plain_words_masks_agree_with_the_loop(
+        v in proptest::collection::vec(
+            proptest::prop_oneof![
+                6 => proptest::sample::select(b"0123456789".to_vec()),
+                6 => proptest::sample::select(b"aZmqAGTC".to_vec()),
+                3 => proptest::strategy::Just(b' '),
+                1 => proptest::sample::select(b".\t\x00\xc3\xa9@`{[/:".to_vec()),
+            ],
+            0..=40,
+        ),
+    ) {
+        proptest::prop_assert_eq!(lex::plain_words(&v), lex::plain_words_loop(&v), "{:?}", String::from_utf8_lossy(&v));
+    }
+}
+
+/// The masks at each seam and bound the proptest may miss: runs of five
+/// and six digits, nineteen and twenty letters, eight and nine digits,
+/// letters then a digit, at every offset of every length 4 to 32.
+#[test]
+fn plain_words_masks_at_every_offset() {
+    let pieces: [&[u8]; 9] = [
+        b"12345",
+        b"123456",
+        b"abcdefghijklmnopqrs",
+        b"abcdefghijklmnopqrst",
+        b"12 34 5678",
+        b"12 34 56789",
+        b"ab1",
+        b"1ab",
+        b"a.b",
+    ];
+    let mut checked = 0;
+    for n in 4..=32usize {
+        for p in pieces.iter().filter(|p| p.len() <= n) {
+            for at in 0..=n - p.len() {
+                // Short words and numbers around the piece.
+                let mut v: Vec<u8> = b"ab 1 ".iter().cycle().take(n).copied().collect();
+                if at > 0 {
+                    v[at - 1] = b' ';
+                }
+                if at + p.len() < n {
+                    v[at + p.len()] = b' ';
+                }
+                v[at..at + p.len()].copy_from_slice(p);
+                assert_eq!(
+                    lex::plain_words(&v),
+                    lex::plain_words_loop(&v),
+                    "{:?}",
+                    String::from_utf8_lossy(&v)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
 /// `plain_words` at each of its bounds, under a street column (a field of
 /// its own): what the walk finds just past a bound (an SSN's nine digits
 /// beside its keyword, an MBI's eleven bytes, a long nucleotide run) is
