@@ -2316,6 +2316,28 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+    /// An address's shape (five bytes or more, a digit, two letters) from
+    /// bit masks answers as counting its bytes does.
+    #[test]
+    fn address_shape_masks_agree_with_counting(
+        v in proptest::collection::vec(
+            proptest::prop_oneof![
+                2 => proptest::sample::select(b"0123456789".to_vec()),
+                6 => proptest::sample::select(b"aZmq .#-".to_vec()),
+                1 => proptest::sample::select(b"\x00\xc3\xa9@`{[/:".to_vec()),
+            ],
+            0..=40,
+        ),
+    ) {
+        let counted = v.len() >= 5
+            && v.iter().any(u8::is_ascii_digit)
+            && v.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 2;
+        proptest::prop_assert_eq!(lex::shape_ok(ValueShape::Address, &v), counted, "{:?}", String::from_utf8_lossy(&v));
+    }
+}
+
 /// The masks at each seam and bound the proptest may miss: runs of five
 /// and six digits, nineteen and twenty letters, eight and nine digits,
 /// letters then a digit, at every offset of every length 4 to 32.
