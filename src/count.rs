@@ -781,12 +781,12 @@ pub fn finish_record(
     // identifier. Which hit that is, is looked up only when an identity is
     // needed, not tracked through every detection.
     let found = rec.matched;
-    for_each_bit(found, |d| t.det_records[d] += 1);
     let sets = eng.det_sets();
     let mut cats = CategorySet::default();
-    for &(c, dets) in &sets.categories {
-        cats.0 |= if found & dets != 0 { c } else { 0 };
-    }
+    for_each_bit(found, |d| {
+        t.det_records[d] += 1;
+        cats.0 |= sets.category_of[d];
+    });
     let mut us_evidence = rec.us_evidence || found & sets.us != 0;
     let nanp_found = found & sets.nanp_us != 0;
     let strongest = strongest_of(&sets.strengths, found);

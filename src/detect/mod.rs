@@ -347,11 +347,13 @@ pub struct Engine {
 /// detector masks: a record's categories, U.S. evidence and strongest
 /// identifiers come from a few mask tests against the record's `matched`
 /// instead of a pass over the detectors it found (twenty, in a dense row).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DetSets {
-    /// Per sensitive category (as its `CategorySet` bit), the detectors
-    /// that find it.
-    pub categories: Vec<(u8, DetMask)>,
+    /// Per detector, the `CategorySet` bit of the sensitive category it
+    /// finds (0: none): a record's categories are gathered in the walk
+    /// over its detectors that counts them, where a test per category was
+    /// a loop of its own.
+    pub category_of: [u8; 128],
     /// Detectors that are U.S. evidence outright.
     pub us: DetMask,
     /// NANP phones: U.S. evidence outside the non-U.S. area codes.
@@ -364,7 +366,13 @@ pub struct DetSets {
 
 impl DetSets {
     fn of(facts: &[DetFacts]) -> DetSets {
-        let mut s = DetSets::default();
+        let mut s = DetSets {
+            category_of: [0; 128],
+            us: 0,
+            nanp_us: 0,
+            strengths: Vec::new(),
+            device_strengths: Vec::new(),
+        };
         let add =
             |v: &mut Vec<(u8, DetMask)>, k: u8, d: usize| match v.iter_mut().find(|e| e.0 == k) {
                 Some(e) => e.1 |= bit(d),
@@ -372,7 +380,7 @@ impl DetSets {
             };
         for (d, f) in facts.iter().enumerate() {
             if let Some(c) = f.sensitive {
-                add(&mut s.categories, c.bit(), d);
+                s.category_of[d] = c.bit();
             }
             if f.us_evidence {
                 if f.nanp {
