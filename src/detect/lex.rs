@@ -2522,10 +2522,12 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
 pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
     let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
     // ISO `1980-03-12`, the form most date columns hold, read in place.
+    let (iso, us) = match <&[u8; 10]>::try_from(v) {
+        Ok(t) => val::date10_digits(t),
+        Err(_) => (false, false),
+    };
     if let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = v
-        && [y0, y1, y2, y3, m0, m1, d0, d1]
-            .iter()
-            .all(u8::is_ascii_digit)
+        && iso
     {
         let (y, m, d) = (n(y0, y1) * 100 + n(y2, y3), n(m0, m1), n(d0, d1));
         return date_ok(y, m, d).then_some((y, m, d));
@@ -2535,9 +2537,7 @@ pub fn parse_date(v: &[u8]) -> Option<(u32, u32, u32)> {
     if let &[a0, a1, s1, b0, b1, s2, y0, y1, y2, y3] = v
         && s1 == s2
         && matches!(s1, b'/' | b'-' | b'.')
-        && [a0, a1, b0, b1, y0, y1, y2, y3]
-            .iter()
-            .all(u8::is_ascii_digit)
+        && us
     {
         let (a, b, y) = (n(a0, a1), n(b0, b1), n(y0, y1) * 100 + n(y2, y3));
         let (m, d) = if a <= 12 { (a, b) } else { (b, a) };

@@ -1090,12 +1090,11 @@ pub fn trim(v: &[u8]) -> &[u8] {
 /// letter, dot or mark; see `lex::scan_tokens_gated`).
 #[inline]
 fn fixed_date_form(v: &[u8]) -> bool {
-    let &[a, b, c, d, e, f, g, h, i, j] = v else {
+    let Ok(t) = <&[u8; 10]>::try_from(v) else {
         return false;
     };
-    let digits = |x: [u8; 8]| x.iter().all(u8::is_ascii_digit);
-    (e == b'-' && h == b'-' && digits([a, b, c, d, f, g, i, j]))
-        || (c == f && matches!(c, b'/' | b'-') && digits([a, b, d, e, g, h, i, j]))
+    let (iso, us) = validate::date10_digits(t);
+    (iso && t[4] == b'-' && t[7] == b'-') || (us && t[2] == t[5] && matches!(t[2], b'/' | b'-'))
 }
 
 /// Cells that hold no data: a `name` column full of `NULL` names nobody.
