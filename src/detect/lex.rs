@@ -711,6 +711,25 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     {
         return;
     }
+    // One token of ASCII letters and digits led by a letter, shorter than
+    // any IBAN (fifteen), with digits (a person or customer id, `P0000000`):
+    // `token_at` finds nothing in it unless the column gives an ICD-10 code
+    // or an MBI its context. Being the whole value, no keyword can stand
+    // beside it; a MAC, UUID, IPv6 address or ANSI/NIST record needs a
+    // separator or a leading digit, a template 24 bytes or more or a NUL, a
+    // nucleotide run twenty letters and no digit, an 'omic id a number after
+    // it, and an MBI starts with a digit (see `try_word`). The tests walk
+    // such values in full and compare.
+    if GATE
+        && digit
+        && n < 15
+        && v[0].is_ascii_alphabetic()
+        && pick_by_column(eng, col, Matcher::Icd10, false).is_none()
+        && pick_by_column(eng, col, Matcher::Mbi, true).is_none()
+        && v.iter().all(|&b| is_alnum(b))
+    {
+        return;
+    }
     // Made once the gates above have let the value through (most values
     // they end are not worth its stores).
     let mut cx = Cx {

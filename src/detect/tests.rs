@@ -2380,6 +2380,75 @@ fn plain_words_masks_at_every_offset() {
     assert!(checked > 1000, "{checked}");
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+    /// One letter-led token of letters and digits shorter than an IBAN is
+    /// ended before the walk unless its column gives an ICD-10 code or an
+    /// MBI context: the gated walk finds what the full walk finds, for ids,
+    /// ICD-10 codes, 'omic ids, IBAN and MBI shapes and template prefixes
+    /// of 1 to 16 bytes, under id, diagnosis, Medicare, bank, passport and
+    /// 'omic columns and free text.
+    #[test]
+    fn letter_led_ids_gated_and_full_agree(
+        v in proptest::prop_oneof![
+            "[A-Za-z][0-9]{1,13}",
+            "[A-Za-z]{1,4}[0-9A-Za-z]{0,12}",
+            "[A-Z][0-9]{2}[0-9A-Z]{0,4}",
+            "(rs|cg|ENSG|ENST)[0-9]{1,12}",
+            "[A-Z]{2}[0-9]{2}[A-Z0-9]{8,12}",
+            "[1-9][A-Z][A-Z0-9][0-9][A-Z][A-Z0-9][0-9][A-Z]{2}[0-9]{2}",
+            "(Rk1SA|FMR|MS4wMDE6|464d5200)[0-9A-Za-z]{0,10}",
+            proptest::strategy::Strategy::prop_map(proptest::sample::select(vec![
+                "E119", "E11", "S72001A", "Z8711", "P0000000", "NO9386011117947", "NO938601111794",
+                "GB82WEST1234569", "A12345678", "C1234567", "cg00000029", "rs1234",
+            ]), |w: &str| w.to_owned()),
+        ],
+        col in proptest::sample::select(vec![
+            "person_id", "customer_id", "", "diagnosis", "icd10", "dx_code", "mbi", "medicare_id",
+            "iban", "account", "passport", "gene", "probe", "notes",
+        ]),
+    ) {
+        static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+        let e = E.get_or_init(eng);
+        let c = ctx_of(e, col);
+        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+        lex::scan_tokens_gated::<true>(e, &c, v.as_bytes(), &mut gated);
+        lex::scan_tokens_gated::<false>(e, &c, v.as_bytes(), &mut full);
+        proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{} {}", col, v);
+    }
+}
+
+/// The letter-led id gate at its bounds: ICD-10 codes under a diagnosis
+/// column and MBIs under a Medicare one are found (the gate lets them
+/// through), a fifteen-byte IBAN is found wherever it stands, and the full
+/// walk finds nothing in an id the gate ends.
+#[test]
+fn letter_led_ids_at_the_gate_bounds() {
+    let e = eng();
+    let found = |col: &str, v: &str| {
+        let c = ctx_of(&e, col);
+        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+        lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
+        lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
+        assert_eq!(hits_of(&gated), hits_of(&full), "{col} {v}");
+        !full.hits.is_empty()
+    };
+    assert!(found("diagnosis", "E119"));
+    assert!(found("icd10", "S72001A"));
+    assert!(found("person_id", "NO9386011117947"));
+    assert!(found("", "NO9386011117947"));
+    for (col, v) in [
+        ("person_id", "P0000000"),
+        ("customer_id", "C1234567"),
+        ("", "E119"),
+        ("person_id", "A12345678"),
+        ("person_id", "NO938601111794"),
+        ("", "rs1234"),
+    ] {
+        assert!(!found(col, v), "{col} {v}");
+    }
+}
+
 /// `plain_words` at each of its bounds, under a street column (a field of
 /// its own): what the walk finds just past a bound (an SSN's nine digits
 /// beside its keyword, an MBI's eleven bytes, a long nucleotide run) is
