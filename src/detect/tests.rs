@@ -1152,6 +1152,16 @@ fn hits_of(r: &RecordHits) -> String {
     )
 }
 
+/// The token walk of `v` under `c`, with its gates and in full: each
+/// one's hits (as `hits_of`), and whether the full walk found anything.
+/// The gates' tests compare the two.
+fn gated_and_full(e: &Engine, c: &ColumnCtx, v: &[u8]) -> (String, String, bool) {
+    let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
+    lex::scan_tokens_gated::<true>(e, c, v, &mut gated);
+    lex::scan_tokens_gated::<false>(e, c, v, &mut full);
+    (hits_of(&gated), hits_of(&full), !full.hits.is_empty())
+}
+
 /// A column's context by name; "" is free text.
 fn ctx_of(e: &Engine, name: &str) -> ColumnCtx {
     if name.is_empty() {
@@ -1215,11 +1225,9 @@ fn short_number_gate_boundary() {
         ("", "username 2026-01-01T00:00:58Z", true),
     ] {
         let c = ctx_of(&e, col);
-        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-        lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
-        lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
-        assert_eq!(hits_of(&gated), hits_of(&full), "{col} {v}");
-        assert_eq!(!gated.hits.is_empty(), found, "{col} {v}");
+        let (gated, full, any) = gated_and_full(&e, &c, v.as_bytes());
+        assert_eq!(gated, full, "{col} {v}");
+        assert_eq!(any, found, "{col} {v}");
     }
 }
 
@@ -1279,11 +1287,9 @@ fn iso_instants_gated_and_full_agree() {
                 let v = format!("{p}{t}{sfx}");
                 for col in GATE_COLUMNS {
                     let c = ctx_of(&e, col);
-                    let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-                    lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
-                    lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
-                    assert_eq!(hits_of(&gated), hits_of(&full), "{col:?} {v:?}");
-                    found += usize::from(!gated.hits.is_empty());
+                    let (gated, full, any) = gated_and_full(&e, &c, v.as_bytes());
+                    assert_eq!(gated, full, "{col:?} {v:?}");
+                    found += usize::from(any);
                 }
             }
         }
@@ -1367,10 +1373,8 @@ proptest::proptest! {
     ) {
         let e = eng();
         let c = ctx_of(&e, GATE_COLUMNS[col]);
-        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-        lex::scan_tokens_gated::<true>(&e, &c, &v, &mut gated);
-        lex::scan_tokens_gated::<false>(&e, &c, &v, &mut full);
-        proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{:?}", String::from_utf8_lossy(&v));
+        let (gated, full, _) = gated_and_full(&e, &c, &v);
+        proptest::prop_assert_eq!(gated, full, "{:?}", String::from_utf8_lossy(&v));
     }
 }
 
@@ -1869,15 +1873,8 @@ fn whole_numbers_gated_and_full_agree() {
                 .collect();
             for col in GATE_COLUMNS {
                 let c = ctx_of(&e, col);
-                let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-                lex::scan_tokens_gated::<true>(&e, &c, &v, &mut gated);
-                lex::scan_tokens_gated::<false>(&e, &c, &v, &mut full);
-                assert_eq!(
-                    hits_of(&gated),
-                    hits_of(&full),
-                    "{col:?} {:?}",
-                    String::from_utf8_lossy(&v)
-                );
+                let (gated, full, any) = gated_and_full(&e, &c, &v);
+                assert_eq!(gated, full, "{col:?} {:?}", String::from_utf8_lossy(&v));
                 // The batch's shortcut for a number column, from the layouts
                 // cached so far (this value's, or another's in its slot,
                 // or none): what it decides is what the whole value scan
@@ -1913,12 +1910,12 @@ fn whole_numbers_gated_and_full_agree() {
                 lex::scan_tokens_gated::<true>(&e, &c, &v, &mut warm);
                 assert_eq!(
                     hits_of(&warm),
-                    hits_of(&full),
+                    full,
                     "warm {col:?} {:?}",
                     String::from_utf8_lossy(&v)
                 );
                 tried += 1;
-                found += usize::from(!gated.hits.is_empty());
+                found += usize::from(any);
             }
         }
     }
@@ -2161,10 +2158,8 @@ fn email_columns_decide_whole_addresses_as_the_walk() {
     ] {
         for col in ["email", "contact_email", "user.email", "", "notes", "ssn"] {
             let c = ctx_of(&e, col);
-            let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-            lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
-            lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
-            assert_eq!(hits_of(&gated), hits_of(&full), "{col} {v}");
+            let (gated, full, _) = gated_and_full(&e, &c, v.as_bytes());
+            assert_eq!(gated, full, "{col} {v}");
             decided +=
                 usize::from(c.pos & e.mask(Matcher::Email) != 0 && mailbox::whole(v.as_bytes()));
         }
@@ -2190,10 +2185,8 @@ proptest::proptest! {
         if col == "email" {
             proptest::prop_assert!(c.pos & e.mask(Matcher::Email) != 0);
         }
-        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-        lex::scan_tokens_gated::<true>(e, &c, v.as_bytes(), &mut gated);
-        lex::scan_tokens_gated::<false>(e, &c, v.as_bytes(), &mut full);
-        proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{} {}", col, v);
+        let (gated, full, _) = gated_and_full(e, &c, v.as_bytes());
+        proptest::prop_assert_eq!(gated, full, "{} {}", col, v);
     }
 }
 
@@ -2286,10 +2279,8 @@ proptest::proptest! {
             proptest::prop_assert!(!c.fields.is_empty());
         }
         let v = words.join(" ");
-        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-        lex::scan_tokens_gated::<true>(e, &c, v.as_bytes(), &mut gated);
-        lex::scan_tokens_gated::<false>(e, &c, v.as_bytes(), &mut full);
-        proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{} {}", col, v);
+        let (gated, full, _) = gated_and_full(e, &c, v.as_bytes());
+        proptest::prop_assert_eq!(gated, full, "{} {}", col, v);
     }
 }
 
@@ -2411,10 +2402,8 @@ proptest::proptest! {
         static E: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
         let e = E.get_or_init(eng);
         let c = ctx_of(e, col);
-        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-        lex::scan_tokens_gated::<true>(e, &c, v.as_bytes(), &mut gated);
-        lex::scan_tokens_gated::<false>(e, &c, v.as_bytes(), &mut full);
-        proptest::prop_assert_eq!(hits_of(&gated), hits_of(&full), "{} {}", col, v);
+        let (gated, full, _) = gated_and_full(e, &c, v.as_bytes());
+        proptest::prop_assert_eq!(gated, full, "{} {}", col, v);
     }
 }
 
@@ -2427,11 +2416,9 @@ fn letter_led_ids_at_the_gate_bounds() {
     let e = eng();
     let found = |col: &str, v: &str| {
         let c = ctx_of(&e, col);
-        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-        lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
-        lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
-        assert_eq!(hits_of(&gated), hits_of(&full), "{col} {v}");
-        !full.hits.is_empty()
+        let (gated, full, any) = gated_and_full(&e, &c, v.as_bytes());
+        assert_eq!(gated, full, "{col} {v}");
+        any
     };
     assert!(found("diagnosis", "E119"));
     assert!(found("icd10", "S72001A"));
@@ -2483,11 +2470,9 @@ fn plain_words_bounds() {
         "1 2 3 4 5 6 7 8",
         "1 2 3 4 5 6 7 8 9",
     ] {
-        let (mut gated, mut full) = (RecordHits::default(), RecordHits::default());
-        lex::scan_tokens_gated::<true>(&e, &c, v.as_bytes(), &mut gated);
-        lex::scan_tokens_gated::<false>(&e, &c, v.as_bytes(), &mut full);
-        assert_eq!(hits_of(&gated), hits_of(&full), "{v}");
-        found += usize::from(!full.hits.is_empty());
+        let (gated, full, any) = gated_and_full(&e, &c, v.as_bytes());
+        assert_eq!(gated, full, "{v}");
+        found += usize::from(any);
     }
     assert!(found >= 2, "{found}");
 }
