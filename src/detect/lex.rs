@@ -1072,7 +1072,7 @@ fn whole_number(
 /// `whole_number`, which answers as here. The column must ask nothing else
 /// of a value (`direct_numbers`): no key, 'omic feature, field recogniser,
 /// coordinate or U.S. role, and the engine no regex detector.
-#[inline]
+#[inline(always)]
 pub(super) fn cached_number(
     eng: &Engine,
     col: &ColumnCtx,

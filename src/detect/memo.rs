@@ -355,6 +355,7 @@ fn scan_with(
 }
 
 /// Pushes a memoised value's detections, as scanning it did.
+#[inline(always)]
 fn replay(delta: &[u8], rec: &mut RecordHits) {
     let flags = delta[0];
     rec.us_evidence |= flags & US != 0;

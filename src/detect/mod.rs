@@ -734,7 +734,7 @@ impl Engine {
     /// (nothing pushed) when the value must be scanned. Number columns
     /// (SSNs, phones, cards, IMEIs, IPv4 addresses) skip the scan's generic
     /// front: its byte classes, gates and scratch.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn scan_number(
         &self,
         col: &ColumnCtx,
@@ -1055,6 +1055,8 @@ pub(crate) fn tail_word(t: &[u8]) -> u64 {
     }
 }
 
+/// The lexer's scratch, which a batch hands from record to record.
+pub(crate) use lex::Scratch;
 pub use lex::parse_date;
 
 /// Whether a column or key name is an 'omic feature id (`cg00000029`,

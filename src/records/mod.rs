@@ -30,6 +30,78 @@ pub trait RecordSink {
     /// The record begun turned out malformed (a broken JSON line): forget
     /// what it gave, no `end` follows. The caller scans it another way.
     fn abort(&mut self) {}
+    /// Room for the CSV record begun as spans of `data`, one per column,
+    /// when the sink keeps fields that way (a batch): the parser then
+    /// writes a plain record's fields there instead of calling `column`
+    /// once per field, and any other record's through `column` after
+    /// emptying the room. `None` (the default): every field goes through
+    /// `column`.
+    fn row_spans(&mut self, _data: &[u8]) -> Option<SpanRow<'_>> {
+        None
+    }
+}
+
+/// A field where it lies in the data its parser read, trimmed of ASCII
+/// whitespace; `len == 0` for a column the record does not fill.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: u64,
+    pub len: u32,
+    /// The record's place in the sink's batch: the sink's to keep, left
+    /// alone by parsers.
+    pub row: u32,
+}
+
+/// One record's room in a sink that keeps spans column by column (a
+/// batch's grid): column `k`'s span is `spans[k * stride]`. Filled in
+/// column order.
+pub struct SpanRow<'a> {
+    spans: &'a mut [Span],
+    stride: usize,
+    /// The next column's span.
+    at: usize,
+}
+
+impl<'a> SpanRow<'a> {
+    /// `spans` from the record's first column's span to the end of the
+    /// grid; its length bounds the columns (`stride` > 0).
+    pub fn new(spans: &'a mut [Span], stride: usize) -> SpanRow<'a> {
+        debug_assert!(stride > 0);
+        SpanRow {
+            spans,
+            stride,
+            at: 0,
+        }
+    }
+
+    /// Sets the next column's span; false when the record has no more
+    /// columns.
+    #[inline(always)]
+    pub fn push(&mut self, start: usize, len: usize) -> bool {
+        match self.spans.get_mut(self.at) {
+            Some(s) => {
+                s.start = start as u64;
+                s.len = len as u32;
+                self.at += self.stride;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Empties the columns not set yet.
+    pub fn clear_rest(&mut self) {
+        while let Some(s) = self.spans.get_mut(self.at) {
+            s.len = 0;
+            self.at += self.stride;
+        }
+    }
+
+    /// Empties every column.
+    pub fn clear(&mut self) {
+        self.at = 0;
+        self.clear_rest();
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

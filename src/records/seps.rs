@@ -12,6 +12,7 @@
 
 /// Finds the next delimiter or newline at or after a position, reusing
 /// the mask of the 64-byte block it last classified.
+#[derive(Clone)]
 pub(crate) struct FieldEnds<'a> {
     data: &'a [u8],
     delim: u8,

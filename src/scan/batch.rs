@@ -8,6 +8,11 @@
 //! (`benches/ab.sh`), though it adds 5% of instructions (each cell's span
 //! is stored and read back).
 //!
+//! A CSV batch is a grid, column by column, that the parser fills itself
+//! for a plain record (`RecordSink::row_spans`): a cell then costs its
+//! parser some 45 instructions where a call to `column` and a push onto
+//! its column's list cost about 90 (4.6% of a one-core people scan).
+//!
 //! Why the reports cannot change: a record's detections go to its own
 //! `RecordHits`, which gets its values in the order the row-by-row scan
 //! gives them; records are finished in file order; the memos are exact
@@ -22,7 +27,7 @@
 use super::{Sink, TEXT_CTX};
 use crate::count::finish_record;
 use crate::detect::{ColumnCtx, RecordHits, memo};
-use crate::records::RecordSink;
+use crate::records::{RecordSink, Span, SpanRow};
 
 /// Rows a batch holds before its cells are scanned. On the people corpus
 /// 64 and 128 measured alike; 16, 32, 256 and 1,024 slower (`ab.sh`, 6-8
@@ -31,16 +36,14 @@ pub const BATCH_ROWS: usize = 64;
 /// The most rows a batch holds whatever `--batch-rows` asks: their
 /// records stay in memory until the batch is scanned.
 pub(super) const MAX_ROWS: usize = 1 << 16;
+/// The most cells a CSV batch holds (16 MiB): a table wider than
+/// `GRID_CELLS / rows` columns is batched fewer rows at a time.
+const GRID_CELLS: usize = 1 << 20;
 
-/// One value: where it is, and its row.
-#[derive(Clone, Copy)]
-struct Cell {
-    /// Offset into the unit's data, or with `IN_ARENA` set into the
-    /// batch's arena (a value the parser built: an unescaped string).
-    start: u64,
-    len: u32,
-    row: u32,
-}
+/// One value: where it is (its offset in the data, or with `IN_ARENA` set
+/// in the batch's arena: a value the parser built, an unescaped string),
+/// and its row.
+type Cell = Span;
 
 const IN_ARENA: u64 = 1 << 63;
 
@@ -59,8 +62,13 @@ enum How {
 pub(super) struct Batch {
     /// Each record's offset in its file.
     offsets: Vec<u64>,
-    /// Per column or key path: its grouped values, in record order.
+    /// Per JSON key path: its grouped values, in record order.
     slots: Vec<Vec<Cell>>,
+    /// A CSV batch's fields column by column, `stride` rows to a column,
+    /// each cell's row set once: the parser writes a plain record's
+    /// fields there itself (`RecordSink::row_spans`).
+    grid: Vec<Cell>,
+    stride: usize,
     /// Values scanned one by one, in file order, after the grouped ones.
     ordered: Vec<(Cell, How)>,
     /// The open JSON record's values, until it ends in path order or not.
@@ -144,8 +152,24 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
         by_path: bool,
         utf8: Option<Utf8Check>,
     ) -> BatchSink<'w, 'a, 'b> {
-        b.slots
-            .resize_with(if by_path { 0 } else { s.cols.len() }, Vec::new);
+        b.slots.clear();
+        let mut rows = rows;
+        if !by_path {
+            // The grid holds every cell of a batch, empty or not: bounded
+            // whatever the table's width.
+            let w = s.cols.len();
+            rows = rows.min(GRID_CELLS / w.max(1)).max(1);
+            if b.stride != rows || b.grid.len() != w * rows {
+                b.stride = rows;
+                b.grid = (0..w * rows)
+                    .map(|k| Cell {
+                        start: 0,
+                        len: 0,
+                        row: (k % rows) as u32,
+                    })
+                    .collect();
+            }
+        }
         BatchSink {
             s,
             b,
@@ -171,7 +195,6 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
     /// copy in the arena.
     #[inline(always)]
     fn cell(&mut self, value: &[u8]) -> Cell {
-        let row = self.row;
         // Inside the data when its offset from the data's start leaves
         // room for it (a value before the data wraps around to a huge
         // offset).
@@ -186,7 +209,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
         Cell {
             start,
             len: value.len() as u32,
-            row,
+            row: self.row,
         }
     }
 
@@ -222,63 +245,28 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
         // The lexer's scratch goes from record to record with the value
         // (one pointer swap), so all share one layout cache.
         let mut lex = self.s.rec.lex.take();
-        let data = self.data;
-        let arena = &b.arena;
-        let value = |c: &Cell| -> &[u8] {
-            let (st, n) = ((c.start & !IN_ARENA) as usize, c.len as usize);
-            if c.start & IN_ARENA != 0 {
-                &arena[st..st + n]
-            } else {
-                &data[st..st + n]
-            }
-        };
-        // A short value's bytes as one word, read with the bytes after it
-        // (a delimiter, the next field) and masked: no copy and no branch
-        // on its length. Only inside the data (not near its end, not in
-        // the arena).
-        let key = |c: &Cell| -> Option<u128> {
-            let (st, n) = (c.start as usize, c.len as usize);
-            if c.start & IN_ARENA != 0 || n > memo::SHORT || data.len() - st < memo::SHORT {
-                return None;
-            }
-            let w = u128::from_le_bytes(data[st..st + memo::SHORT].try_into().unwrap());
-            Some(w & memo::SHORT_MASK[n])
+        let src = Source {
+            data: self.data,
+            arena: &b.arena,
         };
         let eng = self.s.eng;
-        for (i, cells) in b.slots.iter().enumerate() {
-            if cells.is_empty() {
-                continue;
-            }
-            let (ctx, memo) = self.s.slot(self.by_path, i);
-            // A number in a layout seen before, decided from it alone (a
-            // loop of its own: the other columns' loop keeps its registers).
-            if memo.numbers_on() && eng.direct_numbers(ctx) {
-                let (mut tries, mut hits) = (0u32, 0u32);
-                for c in cells {
-                    let rec = &mut recs[c.row as usize];
-                    if let Some(d) = ctx.clinical_link {
-                        rec.push(d as usize, b"clinical record file");
-                    }
-                    if let Some(sc) = lex.as_deref() {
-                        tries += 1;
-                        if eng.scan_number(ctx, value(c), sc, rec) {
-                            hits += 1;
-                            continue;
-                        }
-                    }
-                    memo.scan_keyed(eng, ctx, value(c), || key(c), rec, Some(&mut lex));
+        if self.by_path {
+            for (i, cells) in b.slots.iter().enumerate() {
+                if cells.is_empty() {
+                    continue;
                 }
-                memo.judge_numbers(tries, hits);
-                continue;
+                let (ctx, memo) = self.s.slot(true, i);
+                scan_column(eng, ctx, memo, cells, recs, &mut lex, &src);
             }
-            for c in cells {
-                let rec = &mut recs[c.row as usize];
-                if let Some(d) = ctx.clinical_link {
-                    rec.push(d as usize, b"clinical record file");
-                }
-                memo.scan_keyed(eng, ctx, value(c), || key(c), rec, Some(&mut lex));
+        } else {
+            let stride = b.stride;
+            for i in 0..self.s.cols.len() {
+                let cells = &b.grid[i * stride..i * stride + rows];
+                let (ctx, memo) = self.s.slot(false, i);
+                scan_column(eng, ctx, memo, cells, recs, &mut lex, &src);
             }
         }
+        let value = |c: &Cell| src.value(c.start, c.len);
         for (c, how) in &b.ordered {
             let rec = &mut recs[c.row as usize];
             std::mem::swap(&mut rec.lex, &mut lex);
@@ -293,6 +281,8 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
             std::mem::swap(&mut rec.lex, &mut lex);
         }
         self.s.rec.lex = lex;
+        let b = &mut *self.b;
+        let recs = &mut b.recs[..rows];
         for (rec, &offset) in recs.iter_mut().zip(&b.offsets) {
             finish_record(eng, self.s.cfg, rec, self.s.file_id, offset, self.s.tally);
         }
@@ -319,12 +309,11 @@ impl RecordSink for BatchSink<'_, '_, '_> {
     #[inline(always)]
     fn column(&mut self, idx: usize, value: &[u8]) {
         if idx < self.s.cols.len() {
-            // Trimmed as `Sink::column` trims; empty cells end here.
+            // Trimmed as `Sink::column` trims, as the parser's spans are;
+            // an empty one is skipped when scanned.
             let v = crate::detect::trim(value);
-            if !v.is_empty() {
-                let c = self.cell(v);
-                self.b.slots[idx].push(c);
-            }
+            let c = self.cell(v);
+            self.b.grid[idx * self.b.stride + self.row as usize] = c;
         } else {
             // Past the header: after the row's columns, so in its order.
             let c = self.cell(value);
@@ -377,6 +366,110 @@ impl RecordSink for BatchSink<'_, '_, '_> {
 
     fn oversize(&mut self, offset: u64, len: usize) {
         self.s.oversize(offset, len);
+    }
+
+    #[inline(always)]
+    fn row_spans(&mut self, data: &[u8]) -> Option<SpanRow<'_>> {
+        if self.by_path {
+            return None;
+        }
+        let mut row = SpanRow::new(&mut self.b.grid[self.row as usize..], self.b.stride);
+        // The parser's offsets are into its data: they are the batch's
+        // only when that is the data the batch reads.
+        if data.as_ptr() == self.data.as_ptr() && data.len() <= self.data.len() {
+            Some(row)
+        } else {
+            row.clear();
+            None
+        }
+    }
+}
+
+/// Where a batch's values are read from.
+struct Source<'a> {
+    data: &'a [u8],
+    arena: &'a [u8],
+}
+
+impl Source<'_> {
+    #[inline(always)]
+    fn value(&self, start: u64, len: u32) -> &[u8] {
+        let (st, n) = ((start & !IN_ARENA) as usize, len as usize);
+        if start & IN_ARENA != 0 {
+            &self.arena[st..st + n]
+        } else {
+            &self.data[st..st + n]
+        }
+    }
+
+    /// A short value's bytes as one word, read with the bytes after it (a
+    /// delimiter, the next field) and masked: no copy and no branch on its
+    /// length. Only inside the data (not near its end, not in the arena).
+    #[inline(always)]
+    fn key(&self, c: &Cell) -> Option<u128> {
+        let (st, n) = (c.start as usize, c.len as usize);
+        if c.start & IN_ARENA != 0 || n > memo::SHORT || self.data.len() - st < memo::SHORT {
+            return None;
+        }
+        let w = u128::from_le_bytes(self.data[st..st + memo::SHORT].try_into().unwrap());
+        Some(w & memo::SHORT_MASK[n])
+    }
+}
+
+/// One column's (or key path's) values of a batch, each into its record.
+#[inline(always)]
+fn scan_column(
+    eng: &crate::detect::Engine,
+    ctx: &ColumnCtx,
+    memo: &mut memo::ValueMemo,
+    cells: &[Cell],
+    recs: &mut [RecordHits],
+    lex: &mut Option<Box<crate::detect::Scratch>>,
+    src: &Source<'_>,
+) {
+    // A number in a layout seen before, decided from it alone (a loop of
+    // its own: the other columns' loop keeps its registers).
+    if memo.numbers_on() && eng.direct_numbers(ctx) {
+        let (mut tries, mut hits) = (0u32, 0u32);
+        for c in cells {
+            // A CSV column's empty cells end here (as `Sink::column`
+            // ends them); a JSON value's scan ends at once.
+            if c.len == 0 {
+                continue;
+            }
+            let rec = &mut recs[c.row as usize];
+            if let Some(d) = ctx.clinical_link {
+                rec.push(d as usize, b"clinical record file");
+            }
+            let v = src.value(c.start, c.len);
+            if let Some(sc) = lex.as_deref() {
+                tries += 1;
+                if eng.scan_number(ctx, v, sc, rec) {
+                    hits += 1;
+                    continue;
+                }
+            }
+            memo.scan_keyed(eng, ctx, v, || src.key(c), rec, Some(lex));
+        }
+        memo.judge_numbers(tries, hits);
+        return;
+    }
+    for c in cells {
+        if c.len == 0 {
+            continue;
+        }
+        let rec = &mut recs[c.row as usize];
+        if let Some(d) = ctx.clinical_link {
+            rec.push(d as usize, b"clinical record file");
+        }
+        memo.scan_keyed(
+            eng,
+            ctx,
+            src.value(c.start, c.len),
+            || src.key(c),
+            rec,
+            Some(lex),
+        );
     }
 }
 

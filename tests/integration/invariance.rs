@@ -257,6 +257,47 @@ fn csv_batches_scan_as_rows_do() {
     }
 }
 
+/// A table so wide that a batch of its rows would pass the bound on a
+/// batch's cells is batched fewer rows at a time; its report is still
+/// the row-by-row scan's.
+#[test]
+fn wide_csv_batches_scan_as_rows_do() {
+    let cols = 17_000;
+    let mut csv: String = (0..cols)
+        .map(|c| match c % 4_000 {
+            0 => "ssn".to_string(),
+            1 => "card_number".to_string(),
+            _ => format!("c{c}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    csv.push('\n');
+    for i in 0..70u64 {
+        let mut row = vec![String::new(); cols];
+        for k in 0..cols / 4_000 {
+            if !(i + k as u64).is_multiple_of(3) {
+                row[k * 4_000] = ssn(i * 5 + k as u64);
+                row[k * 4_000 + 1] = card(i * 7 + k as u64);
+            }
+        }
+        csv += &row.join(",");
+        csv.push('\n');
+    }
+    let d = tmp();
+    let f = write(d.path(), "wide.csv", csv);
+    let args = |extra: &[&str]| {
+        let mut a = vec!["-j", "1"];
+        a.extend_from_slice(extra);
+        a.push(s(&f));
+        stable(scan(&a).0)
+    };
+    let rows = args(&["--batch-rows", "0"]);
+    assert!(count(&rows, "covered_personal_identifiers") > 0, "{rows}");
+    for batch in ["64", "1000"] {
+        assert_eq!(args(&["--batch-rows", batch]), rows, "--batch-rows {batch}");
+    }
+}
+
 /// A file's invalid UTF-8, over-long fields and broken JSON lines are
 /// reported once per file, with the first offset and the total, however
 /// the file is cut: each chunk used to add its own entry, so the report
