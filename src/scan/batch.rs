@@ -132,6 +132,7 @@ impl Utf8Check {
         if self.bad.is_some() || upto <= self.from {
             return;
         }
+        self.from += ascii_blocks(&data[self.from..upto]);
         match std::str::from_utf8(&data[self.from..upto]) {
             Ok(_) => self.from = upto,
             Err(e) if e.error_len().is_none() && !last => self.from += e.valid_up_to(),
@@ -385,6 +386,39 @@ impl RecordSink for BatchSink<'_, '_, '_> {
     }
 }
 
+/// The length of `b`'s leading 64-byte blocks that are all ASCII: a UTF-8
+/// check may start after them. Why: the standard check reads ASCII 16
+/// bytes at a time, about 0.45 instructions a byte of a CSV; a block's
+/// high bits ORed together cost a quarter of that.
+fn ascii_blocks(b: &[u8]) -> usize {
+    let mut n = 0;
+    for block in b.chunks_exact(64) {
+        #[cfg(target_arch = "x86_64")]
+        let ascii = {
+            use std::arch::x86_64::*;
+            let p = block.as_ptr() as *const __m128i;
+            // SAFETY: SSE2 is part of x86-64; 64 readable bytes (an exact
+            // chunk), unaligned loads.
+            unsafe {
+                let a = _mm_or_si128(_mm_loadu_si128(p), _mm_loadu_si128(p.add(1)));
+                let c = _mm_or_si128(_mm_loadu_si128(p.add(2)), _mm_loadu_si128(p.add(3)));
+                _mm_movemask_epi8(_mm_or_si128(a, c)) == 0
+            }
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let ascii = block
+            .chunks_exact(8)
+            .fold(0u64, |m, w| m | u64::from_le_bytes(w.try_into().unwrap()))
+            & 0x8080_8080_8080_8080
+            == 0;
+        if !ascii {
+            break;
+        }
+        n += 64;
+    }
+    n
+}
+
 /// Where a batch's values are read from.
 struct Source<'a> {
     data: &'a [u8],
@@ -485,6 +519,7 @@ mod tests {
         fn utf8_in_pieces_is_utf8_whole(
             text in proptest::collection::vec(prop_oneof![
                 Just(vec![b'a']),
+                Just(vec![b'a'; 70]),
                 Just("é".as_bytes().to_vec()),
                 Just("€".as_bytes().to_vec()),
                 Just("𝄞".as_bytes().to_vec()),
@@ -509,6 +544,26 @@ mod tests {
             }
             u.check(&data, data.len(), true);
             prop_assert_eq!(u.bad, want);
+        }
+    }
+
+    /// Every place of a non-ASCII byte ends the ASCII blocks at its own.
+    #[test]
+    fn ascii_blocks_stop_at_the_first_high_bit() {
+        for len in [0, 1, 63, 64, 65, 127, 128, 200] {
+            let ascii = vec![b'x'; len];
+            assert_eq!(ascii_blocks(&ascii), len / 64 * 64, "{len}");
+            for at in 0..len {
+                for high in [0x80, 0xc3, 0xff] {
+                    let mut b = ascii.clone();
+                    b[at] = high;
+                    assert_eq!(
+                        ascii_blocks(&b),
+                        (at / 64 * 64).min(len / 64 * 64),
+                        "{len} {at}"
+                    );
+                }
+            }
         }
     }
 }
