@@ -469,6 +469,9 @@ fn plain_fields(
         }
         let fe = ends.next(p);
         let n = fe - p;
+        // A field its delimiter ends, on its own path: its value needs no
+        // CR test (one check and push shared with the record's last field
+        // compiled to 1% more instructions on the people corpus).
         if fe < len && data[fe] == delim {
             // Spans are trimmed (as `detect::trim` trims): a value with a
             // space or control byte at either end is left to the sink.

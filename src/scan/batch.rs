@@ -450,6 +450,26 @@ impl Source<'_> {
     }
 }
 
+/// The record a value goes to, given what its column says of every value
+/// (a clinical file's patient column); `None` for an empty cell. A CSV
+/// column's empty cells end here, as `Sink::column` ends them; an empty
+/// JSON value's scan would end at once.
+#[inline(always)]
+fn record_of<'r>(
+    c: &Cell,
+    ctx: &ColumnCtx,
+    recs: &'r mut [RecordHits],
+) -> Option<&'r mut RecordHits> {
+    if c.len == 0 {
+        return None;
+    }
+    let rec = &mut recs[c.row as usize];
+    if let Some(d) = ctx.clinical_link {
+        rec.push(d as usize, b"clinical record file");
+    }
+    Some(rec)
+}
+
 /// One column's (or key path's) values of a batch, each into its record.
 #[inline(always)]
 fn scan_column(
@@ -466,15 +486,9 @@ fn scan_column(
     if memo.numbers_on() && eng.direct_numbers(ctx) {
         let (mut tries, mut hits) = (0u32, 0u32);
         for c in cells {
-            // A CSV column's empty cells end here (as `Sink::column`
-            // ends them); a JSON value's scan ends at once.
-            if c.len == 0 {
+            let Some(rec) = record_of(c, ctx, recs) else {
                 continue;
-            }
-            let rec = &mut recs[c.row as usize];
-            if let Some(d) = ctx.clinical_link {
-                rec.push(d as usize, b"clinical record file");
-            }
+            };
             let v = src.value(c.start, c.len);
             if let Some(sc) = lex.as_deref() {
                 tries += 1;
@@ -489,13 +503,9 @@ fn scan_column(
         return;
     }
     for c in cells {
-        if c.len == 0 {
+        let Some(rec) = record_of(c, ctx, recs) else {
             continue;
-        }
-        let rec = &mut recs[c.row as usize];
-        if let Some(d) = ctx.clinical_link {
-            rec.push(d as usize, b"clinical record file");
-        }
+        };
         memo.scan_keyed(
             eng,
             ctx,
