@@ -282,8 +282,6 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
             std::mem::swap(&mut rec.lex, &mut lex);
         }
         self.s.rec.lex = lex;
-        let b = &mut *self.b;
-        let recs = &mut b.recs[..rows];
         for (rec, &offset) in recs.iter_mut().zip(&b.offsets) {
             finish_record(eng, self.s.cfg, rec, self.s.file_id, offset, self.s.tally);
         }
