@@ -74,6 +74,27 @@ impl<'a> SpanRow<'a> {
         }
     }
 
+    /// The same room, for a loop to keep its place in a register (write
+    /// it back with `set_at`).
+    #[inline(always)]
+    pub fn reborrow(&mut self) -> SpanRow<'_> {
+        SpanRow {
+            spans: &mut *self.spans,
+            stride: self.stride,
+            at: self.at,
+        }
+    }
+
+    #[inline(always)]
+    pub fn at(&self) -> usize {
+        self.at
+    }
+
+    #[inline(always)]
+    pub fn set_at(&mut self, at: usize) {
+        self.at = at;
+    }
+
     /// Sets the next column's span; false when the record has no more
     /// columns.
     #[inline(always)]
@@ -89,7 +110,10 @@ impl<'a> SpanRow<'a> {
         }
     }
 
-    /// Empties the columns not set yet.
+    /// Empties the columns not set yet. Out of line: inlined in the CSV
+    /// parser's field loop, its place became a pointer that loop carried
+    /// in a register of its own.
+    #[inline(never)]
     pub fn clear_rest(&mut self) {
         while let Some(s) = self.spans.get_mut(self.at) {
             s.len = 0;
