@@ -360,12 +360,13 @@ fn replay(delta: &[u8], rec: &mut RecordHits) {
     let flags = delta[0];
     rec.us_evidence |= flags & US != 0;
     rec.foreign_evidence |= flags & FOREIGN != 0;
-    let mut i = 1;
-    while i < delta.len() {
-        let det = delta[i] as usize;
-        let len = u16::from_le_bytes([delta[i + 1], delta[i + 2]]) as usize;
-        rec.push(det, &delta[i + 3..i + 3 + len]);
-        i += 3 + len;
+    // Each detection: its detector, its value's length (two bytes) and
+    // the value. Split off the front, one bounds check a part.
+    let mut rest = &delta[1..];
+    while let Some((&[det, lo, hi], tail)) = rest.split_first_chunk::<3>() {
+        let (v, tail) = tail.split_at(usize::from(u16::from_le_bytes([lo, hi])));
+        rec.push(usize::from(det), v);
+        rest = tail;
     }
 }
 
