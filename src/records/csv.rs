@@ -457,10 +457,7 @@ fn plain_record<const COMMA: bool>(
     // A copy the loop keeps in registers, where stores to `out` made it
     // reload the block's mask for each field.
     let mut e = ends.clone();
-    let mut o = out.reborrow();
-    let next = plain_fields(data, &mut e, p, delim, max_field, &mut o);
-    let at = o.at();
-    out.set_at(at);
+    let next = out.local(|o| plain_fields(data, &mut e, p, delim, max_field, o));
     *ends = e;
     next
 }

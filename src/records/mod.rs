@@ -74,25 +74,19 @@ impl<'a> SpanRow<'a> {
         }
     }
 
-    /// The same room, for a loop to keep its place in a register (write
-    /// it back with `set_at`).
+    /// Runs `f` on a copy of this room whose place is written back after:
+    /// a loop over the copy keeps its place in a register, where stores
+    /// through `&mut self` kept it in memory (the CSV parser's plain loop).
     #[inline(always)]
-    pub fn reborrow(&mut self) -> SpanRow<'_> {
-        SpanRow {
+    pub fn local<R>(&mut self, f: impl FnOnce(&mut SpanRow<'_>) -> R) -> R {
+        let mut o = SpanRow {
             spans: &mut *self.spans,
             stride: self.stride,
             at: self.at,
-        }
-    }
-
-    #[inline(always)]
-    pub fn at(&self) -> usize {
-        self.at
-    }
-
-    #[inline(always)]
-    pub fn set_at(&mut self, at: usize) {
-        self.at = at;
+        };
+        let r = f(&mut o);
+        self.at = o.at;
+        r
     }
 
     /// Sets the next column's span; false when the record has no more
