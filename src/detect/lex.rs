@@ -1317,7 +1317,7 @@ fn hex_lanes(w: u64) -> u64 {
     // High bit set where the lane is at least `lo`.
     let at_least = |x: u64, lo: u8| x.wrapping_add((0x80 - u64::from(lo)) * LANES);
     let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
-    let y = x | 0x20 * LANES;
+    let y = x | (0x20 * LANES);
     let letter = at_least(y, b'a') & !at_least(y, b'f' + 1);
     (digit | letter) & !w & high
 }
@@ -1343,12 +1343,12 @@ fn try_mac(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
             && hex_lanes(hi) & hi_dig == hi_dig & high
             && last.is_ascii_hexdigit();
         // A hex digit lowercased (a decimal digit keeps its 0x20 bit).
-        let (lo_l, hi_l, last_l) = (lo | 0x20 * LANES, hi | 0x20 * LANES, last | 0x20);
-        let zero = (lo ^ b'0' as u64 * LANES) & lo_dig == 0
-            && (hi ^ b'0' as u64 * LANES) & hi_dig == 0
+        let (lo_l, hi_l, last_l) = (lo | (0x20 * LANES), hi | (0x20 * LANES), last | 0x20);
+        let zero = (lo ^ (b'0' as u64 * LANES)) & lo_dig == 0
+            && (hi ^ (b'0' as u64 * LANES)) & hi_dig == 0
             && last == b'0';
-        let all_f = (lo_l ^ b'f' as u64 * LANES) & lo_dig == 0
-            && (hi_l ^ b'f' as u64 * LANES) & hi_dig == 0
+        let all_f = (lo_l ^ (b'f' as u64 * LANES)) & lo_dig == 0
+            && (hi_l ^ (b'f' as u64 * LANES)) & hi_dig == 0
             && last_l == b'f';
         let colons = b':' as u64 * LANES;
         let out = (
