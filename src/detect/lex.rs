@@ -1307,19 +1307,10 @@ const MAC_LO_SEPS: u64 = 0xFF << 16 | 0xFF << 40;
 const MAC_HI_SEPS: u64 = 0xFF | 0xFF << 24 | 0xFF << 48;
 const LANES: u64 = 0x0101_0101_0101_0101;
 
-/// 0x80 in each byte lane of `w` that is an ASCII hex digit. A lane's
-/// high bit is cleared before the additions, so no lane carries into the
-/// next; a byte past 0x7F is refused by the last mask.
+/// 0x80 in each byte lane of `w` that is an ASCII hex digit.
 #[inline]
 fn hex_lanes(w: u64) -> u64 {
-    let high = 0x80 * LANES;
-    let x = w & !high;
-    // High bit set where the lane is at least `lo`.
-    let at_least = |x: u64, lo: u8| x.wrapping_add((0x80 - u64::from(lo)) * LANES);
-    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
-    let y = x | (0x20 * LANES);
-    let letter = at_least(y, b'a') & !at_least(y, b'f' + 1);
-    (digit | letter) & !w & high
+    val::lanes_between(w, b'0', b'9') | val::lanes_between(w | (0x20 * LANES), b'a', b'f')
 }
 
 /// A MAC address at `i`, as `val::mac_valid` decides it. The colon and
@@ -1464,12 +1455,9 @@ fn alnum_end(v: &[u8], i: usize) -> usize {
     let mut j = i;
     while j + 8 <= v.len() {
         let w = u64::from_le_bytes(v[j..j + 8].try_into().unwrap());
-        let digit = !val::not_digit_bits(w) & HIGH;
-        // `b | 0x20` in `a..=z`, for bytes below 0x80.
-        let y = (w & !HIGH) | (0x20 * LANES);
-        let from_a = y.wrapping_add((0x80 - u64::from(b'a')) * LANES);
-        let past_z = y.wrapping_add((0x80 - u64::from(b'z') - 1) * LANES);
-        let letter = from_a & !past_z & !w & HIGH;
+        let digit = val::lanes_between(w, b'0', b'9');
+        // A letter of either case is `b | 0x20` in `a..=z`.
+        let letter = val::lanes_between(w | (0x20 * LANES), b'a', b'z');
         let other = !(digit | letter) & HIGH;
         if other != 0 {
             return j + other.trailing_zeros() as usize / 8;
@@ -1597,11 +1585,7 @@ fn finish_iban(
 /// are): `to_ascii_uppercase` lane by lane.
 #[inline]
 fn upper_word(w: u64) -> u64 {
-    let low = w & (0x7F * LANES);
-    let from_a = low.wrapping_add((0x80 - u64::from(b'a')) * LANES);
-    let past_z = low.wrapping_add((0x80 - u64::from(b'z') - 1) * LANES);
-    let lower = from_a & !past_z & !w & (0x80 * LANES);
-    w & !(lower >> 2)
+    w & !(val::lanes_between(w, b'a', b'z') >> 2)
 }
 
 /// Letter-led or mixed tokens: nucleotide runs, biometric template

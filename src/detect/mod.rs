@@ -931,17 +931,10 @@ fn extend_short_words<const LOWER: bool>(out: &mut Vec<u8>, v: &[u8]) {
     }
 }
 
-/// The eight bytes of `w`, ASCII-lowercased. The high bit is cleared
-/// before the additions so that no byte carries into the next; bytes
-/// past 0x7F are left as they are.
+/// The eight bytes of `w`, ASCII-lowercased (bytes past 0x7F as they are).
 #[inline]
 fn lower_word(w: u64) -> u64 {
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    let low = w & (0x7F * LANES);
-    let from_a = low.wrapping_add((0x80 - u64::from(b'A')) * LANES);
-    let past_z = low.wrapping_add((0x80 - u64::from(b'Z') - 1) * LANES);
-    let upper = from_a & !past_z & !w & (0x80 * LANES);
-    w | (upper >> 2)
+    w | (validate::lanes_between(w, b'A', b'Z') >> 2)
 }
 
 /// `n` (at least 16) bytes from `src` to `dst`, lowered.

@@ -34,6 +34,22 @@ pub(crate) fn not_digit_bits(w: u64) -> u64 {
     (((t & (0x7f * LANES)) + 0x76 * LANES) | t) & (0x80 * LANES)
 }
 
+/// 0x80 in each byte lane of `w` whose byte is in `lo..=hi` (an ASCII
+/// range: `1 <= lo <= hi < 0x80`), 0 in the others. The lanes' high bits
+/// are cleared before the additions, so no lane carries into the next,
+/// and a byte past 0x7F is in no range. The one lane test the word-wise
+/// checks share: hex digits, letters for case, run ends, dots.
+#[inline]
+pub(crate) fn lanes_between(w: u64, lo: u8, hi: u8) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * L;
+    debug_assert!(1 <= lo && lo <= hi && hi < 0x80);
+    let x = w & !HIGH;
+    let at_least_lo = x.wrapping_add((0x80 - u64::from(lo)) * L);
+    let past_hi = x.wrapping_add((0x80 - u64::from(hi) - 1) * L);
+    at_least_lo & !past_hi & !w & HIGH
+}
+
 /// Whether a ten-byte value has digits where a date's ISO form
 /// (`1980-03-12`) and its U.S. form (`03/12/1980`) have them, separators
 /// not tested: two overlapping words where a test per byte branched on
@@ -816,12 +832,8 @@ pub fn ipv4_valid(s: &[u8]) -> bool {
         let tail = u64::from(u32::from_le_bytes(s[3..7].try_into().unwrap()));
         (head | tail << 24, 0)
     };
-    let dots = |w: u64| {
-        // A lane is zero exactly where the byte is a dot.
-        let t = w ^ (u64::from(b'.') * L);
-        !(((t & !HIGH) + !HIGH) | t) & HIGH
-    };
-    let digits = |w: u64| !not_digit_bits(w) & HIGH;
+    let dots = |w: u64| lanes_between(w, b'.', b'.');
+    let digits = |w: u64| lanes_between(w, b'0', b'9');
     let first_lanes = |k: usize| {
         if k >= 8 {
             HIGH
@@ -1673,6 +1685,32 @@ mod tests {
         }
         for v in ["", "212555012", "21255501234", "212-555-0123", "2125550a23"] {
             assert_eq!(nanp_valid(v.as_bytes()), plain(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn lanes_between_every_byte_in_every_lane() {
+        for (lo, hi) in [
+            (b'0', b'9'),
+            (b'a', b'z'),
+            (b'A', b'Z'),
+            (b'.', b'.'),
+            (1, 0x7f),
+        ] {
+            for b in 0..=255u8 {
+                for lane in 0..8 {
+                    // The other lanes hold the range's neighbours.
+                    let mut w = [lo - 1; 8];
+                    w[(lane + 1) % 8] = hi.wrapping_add(1);
+                    w[lane] = b;
+                    let got = lanes_between(u64::from_le_bytes(w), lo, hi);
+                    for (k, &x) in w.iter().enumerate() {
+                        let want = (lo..=hi).contains(&x);
+                        assert_eq!(got >> (8 * k) & 0xff == 0x80, want, "{lo} {hi} {x} {k}");
+                    }
+                    assert_eq!(got & !(0x80 * 0x0101_0101_0101_0101), 0);
+                }
+            }
         }
     }
 
