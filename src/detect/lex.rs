@@ -145,6 +145,9 @@ const C_APOS: u8 = 32;
 const C_QUOTE: u8 = 64;
 const C_DOT: u8 = 128;
 
+/// A byte in every lane of a word: for the word-wise tests.
+const LANES: u64 = 0x0101_0101_0101_0101;
+
 /// Byte classes for the one pass over a value that decides which candidate
 /// passes can find anything: one table load and OR per byte.
 static BYTE_CLASS: [u8; 256] = {
@@ -396,7 +399,6 @@ impl Layout {
 /// which together with the length cover every byte.
 #[inline]
 fn template_key(v: &[u8]) -> [u64; 3] {
-    const LANES: u64 = 0x0101_0101_0101_0101;
     let n = v.len();
     debug_assert!((9..=24).contains(&n));
     let word = |i: usize| u64::from_le_bytes(v[i..i + 8].try_into().unwrap());
@@ -620,7 +622,6 @@ pub(super) fn digit_run_end(v: &[u8], mut j: usize) -> usize {
 /// ASCII digits in `v`, eight bytes at a time (a byte loop cost more than
 /// the gate it serves saved).
 pub(super) fn count_digits(v: &[u8]) -> usize {
-    const LANES: u64 = 0x0101_0101_0101_0101;
     let mut n = 0;
     let mut words = v.chunks_exact(8);
     for w in &mut words {
@@ -1305,8 +1306,6 @@ const MAC_CISCO: [u8; 12] = [0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13];
 /// separators' lanes; the rest are digits.
 const MAC_LO_SEPS: u64 = 0xFF << 16 | 0xFF << 40;
 const MAC_HI_SEPS: u64 = 0xFF | 0xFF << 24 | 0xFF << 48;
-const LANES: u64 = 0x0101_0101_0101_0101;
-
 /// 0x80 in each byte lane of `w` that is an ASCII hex digit.
 #[inline]
 fn hex_lanes(w: u64) -> u64 {
@@ -2791,6 +2790,29 @@ mod tests {
         }
     }
 
+    /// A walk's context over `v`, keywords not yet looked up, as the
+    /// token tests see it.
+    fn walk_cx<'a>(eng: &'a Engine, col: &'a ColumnCtx, v: &'a [u8], colon: bool) -> Cx<'a> {
+        Cx {
+            eng,
+            col,
+            v,
+            kw_ready: false,
+            kw_any: 0,
+            letters: true,
+            colon,
+            gate: true,
+        }
+    }
+
+    /// What a record was given: each detection's detector and value.
+    fn detections_of(r: &RecordHits) -> Vec<(u8, Vec<u8>)> {
+        r.hits
+            .iter()
+            .map(|h| (h.det, r.value(h).to_vec()))
+            .collect()
+    }
+
     /// The IBAN test as first written, the compact form gathered a byte at
     /// a time like the print form: `try_iban` must answer as it does.
     fn try_iban_plain(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
@@ -3209,24 +3231,11 @@ mod tests {
                     while wend < v.len() && is_alnum(v[wend]) {
                         wend += 1;
                     }
-                    let cx = || Cx {
-                        eng,
-                        col: &col,
-                        v,
-                        kw_ready: false,
-                        kw_any: 0,
-                        letters: true,
-                        colon: false,
-                        gate: true,
-                    };
                     let (mut a, mut b) = (RecordHits::default(), RecordHits::default());
-                    let ra = try_iban(&mut cx(), i, wend, &mut a);
-                    let rb = try_iban_plain(&mut cx(), i, &mut b);
+                    let ra = try_iban(&mut walk_cx(eng, &col, v, false), i, wend, &mut a);
+                    let rb = try_iban_plain(&mut walk_cx(eng, &col, v, false), i, &mut b);
                     proptest::prop_assert_eq!(ra, rb);
-                    let hits = |r: &RecordHits| -> Vec<(u8, Vec<u8>)> {
-                        r.hits.iter().map(|h| (h.det, r.value(h).to_vec())).collect()
-                    };
-                    proptest::prop_assert_eq!(hits(&a), hits(&b));
+                    proptest::prop_assert_eq!(detections_of(&a), detections_of(&b));
                 }
             }
         }
@@ -3271,24 +3280,11 @@ mod tests {
             let eng = engine();
             for col in [eng.column_ctx("mac_address"), ColumnCtx::text()] {
                 for i in 0..v.len() {
-                    let cx = || Cx {
-                        eng,
-                        col: &col,
-                        v,
-                        kw_ready: false,
-                        kw_any: 0,
-                        letters: true,
-                        colon: true,
-                        gate: true,
-                    };
                     let (mut a, mut b) = (RecordHits::default(), RecordHits::default());
-                    let ra = try_mac(&mut cx(), i, &mut a);
-                    let rb = try_mac_plain(&mut cx(), i, &mut b);
+                    let ra = try_mac(&mut walk_cx(eng, &col, v, true), i, &mut a);
+                    let rb = try_mac_plain(&mut walk_cx(eng, &col, v, true), i, &mut b);
                     proptest::prop_assert_eq!(ra, rb);
-                    let hits = |r: &RecordHits| -> Vec<(u8, Vec<u8>)> {
-                        r.hits.iter().map(|h| (h.det, r.value(h).to_vec())).collect()
-                    };
-                    proptest::prop_assert_eq!(hits(&a), hits(&b));
+                    proptest::prop_assert_eq!(detections_of(&a), detections_of(&b));
                 }
             }
         }
