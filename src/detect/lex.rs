@@ -1417,7 +1417,7 @@ fn try_ipv6(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
         return None;
     }
     // An IPv6 group is at most four hex digits: a colon must come soon.
-    if !v[i..n.min(i + 5)].contains(&b':') {
+    if !colon_within_five(v, i) {
         return None;
     }
     let mut e = i;
@@ -1444,6 +1444,19 @@ fn try_ipv6(cx: &mut Cx<'_>, i: usize, rec: &mut RecordHits) -> Option<usize> {
         rec.push_lower(d, &v[i..e]);
     }
     Some(e)
+}
+
+/// Whether one of the five bytes from `i` is a colon. Every token of a
+/// line with a colon in it (a log line's time) asks this: one word, where
+/// the search byte by byte cost 24 instructions a token.
+#[inline]
+fn colon_within_five(v: &[u8], i: usize) -> bool {
+    if i + 8 <= v.len() {
+        let w = u64::from_le_bytes(v[i..i + 8].try_into().unwrap());
+        val::lanes_between(w, b':', b':') & 0x80_8080_8080 != 0
+    } else {
+        v[i..v.len().min(i + 5)].contains(&b':')
+    }
 }
 
 /// The end of the run of ASCII letters and digits at `i`: eight bytes a
@@ -3184,6 +3197,21 @@ mod tests {
                     want += 1;
                 }
                 proptest::prop_assert_eq!(alnum_end(&v, i), want, "{} {:?}", i, v);
+            }
+        }
+
+        /// The word test for a colon in reach of an IPv6 group answers as
+        /// the search over those bytes, near colons and their neighbours.
+        #[test]
+        fn colon_within_five_is_the_search(
+            v in proptest::collection::vec(proptest::prop_oneof![
+                proptest::sample::select(vec![b':', b'9', b';', b'a', 0xBA]),
+                proptest::num::u8::ANY,
+            ], 0..20),
+        ) {
+            for i in 0..v.len() {
+                let want = v[i..v.len().min(i + 5)].contains(&b':');
+                proptest::prop_assert_eq!(colon_within_five(&v, i), want, "{} {:?}", i, v);
             }
         }
 
