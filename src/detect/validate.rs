@@ -349,26 +349,53 @@ pub fn card_brand(digits: &[u8]) -> Option<CardBrand> {
     if !(12..=19).contains(&len) || !all_digits(digits) {
         return None;
     }
-    // The prefix of every width once, not once per table row (the row
-    // scan was most of a card check), from a fixed eight bytes (no bounds
-    // test per digit).
-    let d8: &[u8; 8] = digits[..8].try_into().unwrap();
-    let mut prefix = [0u32; 9];
-    for w in 0..8 {
-        prefix[w + 1] = prefix[w] * 10 + u32::from(d8[w] - b'0');
-    }
+    // The first eight digits as one number, held against each row's range
+    // widened to eight digits: a prefix per width, digit by digit, was a
+    // third of a card check.
+    let p = eight_digits(digits[..8].try_into().unwrap());
     // Only rows that can start with this first digit, in table order.
     let mut rows = IIN_BY_FIRST_DIGIT[usize::from(digits[0] - b'0')];
     while rows != 0 {
-        let r = &IIN_TABLE[rows.trailing_zeros() as usize];
-        let p = prefix[usize::from(r.width)];
-        if r.lengths & (1 << len) != 0 && (r.lo..=r.hi).contains(&p) {
-            return Some(r.brand);
+        let i = rows.trailing_zeros() as usize;
+        let (lo, hi) = IIN_RANGE8[i];
+        if IIN_TABLE[i].lengths & (1 << len) != 0 && (lo..=hi).contains(&p) {
+            return Some(IIN_TABLE[i].brand);
         }
         rows &= rows - 1;
     }
     None
 }
+
+/// Eight ASCII digits (checked by the caller) as their number, the first
+/// most significant: pairs, then fours, then the eight, a multiply each.
+#[inline]
+fn eight_digits(d: &[u8; 8]) -> u32 {
+    let mut w = u64::from_le_bytes(*d).wrapping_sub(0x3030_3030_3030_3030);
+    w = (w.wrapping_mul(10) + (w >> 8)) & 0x00FF_00FF_00FF_00FF;
+    w = (w.wrapping_mul(100) + (w >> 16)) & 0x0000_FFFF_0000_FFFF;
+    w = (w.wrapping_mul(10_000) + (w >> 32)) & 0xFFFF_FFFF;
+    w as u32
+}
+
+/// Each row's prefix range as a range of eight-digit prefixes: a number's
+/// first `width` digits lie in `lo..=hi` exactly when its first eight lie
+/// in `lo·10^(8-width) ..= (hi+1)·10^(8-width) - 1`.
+const IIN_RANGE8: [(u32, u32); IIN_TABLE.len()] = {
+    let mut t = [(0, 0); IIN_TABLE.len()];
+    let mut i = 0;
+    while i < IIN_TABLE.len() {
+        let r = &IIN_TABLE[i];
+        let mut scale = 1;
+        let mut w = r.width;
+        while w < 8 {
+            scale *= 10;
+            w += 1;
+        }
+        t[i] = (r.lo * scale, (r.hi + 1) * scale - 1);
+        i += 1;
+    }
+    t
+};
 
 /// Per first digit, a bit per IIN row whose range covers numbers starting
 /// with it.
@@ -1898,6 +1925,53 @@ mod tests {
         }
     }
 
+    /// At each row's edges (its first and last prefix, and the prefixes
+    /// just outside), padded with zeros and with nines to every PAN length,
+    /// the brand is the first row whose prefix of its own width and whose
+    /// lengths match: the widened ranges lose no edge.
+    #[test]
+    fn card_brand_at_every_rows_edges() {
+        let reference = |d: &[u8]| {
+            IIN_TABLE
+                .iter()
+                .find(|r| {
+                    let w = usize::from(r.width);
+                    (r.lo..=r.hi).contains(&digits_value(&d[..w]))
+                        && r.lengths & (1 << d.len()) != 0
+                })
+                .map(|r| r.brand)
+        };
+        let mut tried = 0;
+        for r in IIN_TABLE {
+            let w = usize::from(r.width);
+            for p in [r.lo.checked_sub(1), Some(r.lo), Some(r.hi), Some(r.hi + 1)]
+                .into_iter()
+                .flatten()
+            {
+                let head = format!("{p:0w$}");
+                if head.len() != w {
+                    continue;
+                }
+                for len in 12..=19 {
+                    for fill in ['0', '9'] {
+                        let pan: String = head
+                            .chars()
+                            .chain(std::iter::repeat(fill))
+                            .take(len)
+                            .collect();
+                        assert_eq!(
+                            card_brand(pan.as_bytes()),
+                            reference(pan.as_bytes()),
+                            "{pan}"
+                        );
+                        tried += 1;
+                    }
+                }
+            }
+        }
+        assert!(tried > 500, "{tried}");
+    }
+
     #[test]
     fn card_brand_names_are_distinct() {
         use CardBrand::*;
@@ -2854,6 +2928,13 @@ mod tests {
         ) {
             let parts = [a.as_bytes(), b.as_bytes()];
             prop_assert_eq!(mod97(parts), mod97_plain(&parts));
+        }
+
+        /// Eight digits as one number, as the digit-by-digit sum.
+        #[test]
+        fn eight_digits_is_the_digit_sum(d in "[0-9]{8}") {
+            let want = d.bytes().fold(0u32, |a, b| a * 10 + u32::from(b - b'0'));
+            prop_assert_eq!(eight_digits(d.as_bytes().try_into().unwrap()), want);
         }
 
         /// Brands as the plain per-row computation finds them, for numbers
