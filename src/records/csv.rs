@@ -14,7 +14,7 @@
 //! boundary is the first newline after it outside quotes.
 
 use super::seps::FieldEnds;
-use super::{RecordSink, SpanRow};
+use super::{RecordSink, SpanGrid};
 use memchr::{memchr, memchr2};
 use rayon::prelude::*;
 
@@ -424,101 +424,171 @@ fn parse_record<S: RecordSink>(
     }
 }
 
-/// The record at `p` into `out`, one span per column (empty past its last
-/// field), when it is plain: no field starts with a quote or has a space
-/// or control byte at either end, none is longer than `max_field`, and it
-/// has no more fields than `out` has columns. Each span is what
-/// `parse_record` hands `column` for that field. Returns where the next
-/// record starts; `None` leaves the room part written, for the caller to
-/// empty and parse the record with `parse_record`.
+/// Plain records from `p` on into `g`'s free rows, one span per column
+/// (empty past a record's last field), blank lines skipped, until the grid
+/// is full, the data ends or a record is not plain: a field that starts
+/// with a quote, has a space or control byte at either end or is longer
+/// than `max_field`, or more fields than the grid has columns. Each span
+/// is what `parse_record` hands `column` for that field. Returns where it
+/// stopped and whether the record there is not plain (the caller parses
+/// that one field by field). `base` is the absolute offset of `data[0]`.
 ///
-/// Why: through `column`, a cell of a dense table cost some ninety
-/// instructions in the parser and the batch's store, most of them the
-/// sink's bookkeeping and the parser's state reloaded from the stack.
+/// Why one loop over many records: a record parsed alone paid a call, the
+/// sink's `begin` and `end` and the field finder's state reloaded from
+/// memory, some 230 instructions; through `column` a cell cost some
+/// ninety. Here the block's mask is a local that loses each field's bit
+/// as it is read, and the grid a pointer that walks a record's columns
+/// (with slices and indices the loop ran out of registers and reloaded
+/// four of them from the stack per field: 38 instructions a field, now
+/// 31).
 ///
 /// `COMMA`: the delimiter is a comma and no field of `data` can pass
 /// `max_field` (the data is no longer), so the loop holds neither in a
-/// register: with both, it reloaded the data's pointer from the stack.
+/// register.
 #[inline(never)]
-fn plain_record<const COMMA: bool>(
+fn plain_rows<const COMMA: bool>(
     data: &[u8],
-    ends: &mut FieldEnds<'_>,
-    p: usize,
+    ends: &FieldEnds<'_>,
+    mut p: usize,
     delim: u8,
     max_field: usize,
-    out: &mut SpanRow<'_>,
-) -> Option<usize> {
+    base: u64,
+    g: &mut SpanGrid<'_>,
+) -> (usize, bool) {
     let (delim, max_field) = if COMMA {
         debug_assert!(delim == b',' && data.len() <= max_field);
         (b',', usize::MAX)
     } else {
         (delim, max_field)
     };
-    // A copy the loop keeps in registers, where stores to `out` made it
-    // reload the block's mask for each field.
-    let mut e = ends.clone();
-    let next = out.local(|o| plain_fields(data, &mut e, p, delim, max_field, o));
-    *ends = e;
-    next
-}
-
-#[inline(always)]
-fn plain_fields(
-    data: &[u8],
-    ends: &mut FieldEnds<'_>,
-    mut p: usize,
-    delim: u8,
-    max_field: usize,
-    out: &mut SpanRow<'_>,
-) -> Option<usize> {
     let len = data.len();
-    loop {
-        let b0 = *data.get(p)?;
-        if b0 == b'"' {
-            return None;
-        }
-        let fe = ends.next(p);
-        let n = fe - p;
-        // A field its delimiter ends, on its own path: its value needs no
-        // CR test (one check and push shared with the record's last field
-        // compiled to 1% more instructions on the people corpus).
-        if fe < len && data[fe] == delim {
-            // Spans are trimmed (as `detect::trim` trims): a value with a
-            // space or control byte at either end is left to the sink.
-            if n != 0 && (n > max_field || b0 <= b' ' || data[fe - 1] <= b' ') {
-                return None;
-            }
-            if !out.push(p, n) {
-                return None;
-            }
-            p = fe + 1;
-            if p < len {
-                continue;
-            }
-            // A delimiter ending the data leaves an empty last field.
-            if !out.push(len, 0) {
-                return None;
-            }
-            out.clear_rest();
-            return Some(len);
-        }
-        // The record's last field. A CR before its newline (or the end of
-        // data) belongs to the line ending, not the value.
-        let value_end = if n != 0 && data[fe - 1] == b'\r' {
-            fe - 1
-        } else {
-            fe
-        };
-        let n = value_end - p;
-        if n != 0 && (n > max_field || b0 <= b' ' || data[value_end - 1] <= b' ') {
-            return None;
-        }
-        if !out.push(p, n) {
-            return None;
-        }
-        out.clear_rest();
-        return Some(if fe < len { fe + 1 } else { len });
+    let stride = g.stride;
+    let offsets = &mut *g.offsets;
+    let mut row = offsets.len();
+    let rows = g.rows.min(stride);
+    if row >= rows {
+        return (p, true);
     }
+    // The grid's cells as a pointer that walks a record's columns,
+    // `stride` apart, and the bound past its last column.
+    let cells = g.spans.as_mut_ptr_range();
+    // `m` holds the delimiters and newlines of block `blk` at or after
+    // `p`: each field's end is its lowest bit, cleared as it is taken.
+    let seek = |p: usize| -> (usize, u64) {
+        let blk = p & !63;
+        if blk < len {
+            (blk, ends.block_mask(blk) & (!0u64 << (p - blk)))
+        } else {
+            (blk, 0)
+        }
+    };
+    let (mut blk, mut m) = seek(p);
+    'records: while p < len {
+        // Blank lines are not records (as `parse` skips them).
+        if data[p] == b'\n' {
+            p += 1;
+            (blk, m) = seek(p);
+            continue;
+        }
+        if data[p] == b'\r' && p + 1 < len && data[p + 1] == b'\n' {
+            p += 2;
+            (blk, m) = seek(p);
+            continue;
+        }
+        let start = p;
+        let mut cell = cells.start.wrapping_add(row);
+        loop {
+            debug_assert!(p < len);
+            // SAFETY: `p < len`: the record's first field, or a field
+            // after a delimiter that did not end the data.
+            let b0 = unsafe { *data.get_unchecked(p) };
+            if b0 == b'"' {
+                return (start, true);
+            }
+            let fe = loop {
+                if m != 0 {
+                    let fe = blk + m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    break fe;
+                }
+                blk += 64;
+                if blk >= len {
+                    break len;
+                }
+                m = ends.block_mask(blk);
+            };
+            let n = fe - p;
+            if fe < len && data[fe] == delim {
+                // SAFETY: `fe - 1` is in the data: `n != 0` is `fe > p`.
+                if n != 0
+                    && (n > max_field
+                        || b0 <= b' '
+                        || unsafe { *data.get_unchecked(fe - 1) } <= b' ')
+                {
+                    return (start, true);
+                }
+                if cell >= cells.end {
+                    return (start, true);
+                }
+                // SAFETY: `cell` is in the grid (checked above); only
+                // this loop writes to the grid while it runs.
+                unsafe {
+                    (*cell).start = p as u64;
+                    (*cell).len = n as u32;
+                }
+                cell = cell.wrapping_add(stride);
+                p = fe + 1;
+                if p < len {
+                    continue;
+                }
+                // A delimiter ending the data leaves an empty last field.
+                if cell >= cells.end {
+                    return (start, true);
+                }
+                // SAFETY: as above.
+                unsafe {
+                    (*cell).start = len as u64;
+                    (*cell).len = 0;
+                }
+                cell = cell.wrapping_add(stride);
+            } else {
+                // The record's last field. A CR before its newline (or the
+                // end of data) belongs to the line ending, not the value.
+                let value_end = if n != 0 && data[fe - 1] == b'\r' {
+                    fe - 1
+                } else {
+                    fe
+                };
+                let n = value_end - p;
+                if n != 0 && (n > max_field || b0 <= b' ' || data[value_end - 1] <= b' ') {
+                    return (start, true);
+                }
+                if cell >= cells.end {
+                    return (start, true);
+                }
+                // SAFETY: as above.
+                unsafe {
+                    (*cell).start = p as u64;
+                    (*cell).len = n as u32;
+                }
+                cell = cell.wrapping_add(stride);
+                p = if fe < len { fe + 1 } else { len };
+            }
+            // The columns the record did not reach are empty.
+            while cell < cells.end {
+                // SAFETY: as above.
+                unsafe { (*cell).len = 0 };
+                cell = cell.wrapping_add(stride);
+            }
+            offsets.push(base + start as u64);
+            row += 1;
+            if row >= rows {
+                return (p, false);
+            }
+            continue 'records;
+        }
+    }
+    (p, false)
 }
 
 #[cold]
@@ -595,6 +665,24 @@ pub fn parse<S: RecordSink>(
     let mut ends = FieldEnds::new(view, delim);
     let comma = delim == b',' && view.len() <= max_field;
     while p < end {
+        // Plain records go straight to the sink's grid, many at a time;
+        // the one they stop at, if not plain, is parsed below.
+        if let Some(mut g) = sink.span_grid(view) {
+            let before = g.offsets.len();
+            let (next, stuck) = if comma {
+                plain_rows::<true>(view, &ends, p, delim, max_field, base, &mut g)
+            } else {
+                plain_rows::<false>(view, &ends, p, delim, max_field, base, &mut g)
+            };
+            let added = g.offsets.len() > before;
+            if added {
+                sink.grid_filled();
+            }
+            p = next;
+            if !stuck {
+                continue;
+            }
+        }
         // Blank lines are not records.
         if view[p] == b'\n' {
             p += 1;
@@ -605,22 +693,7 @@ pub fn parse<S: RecordSink>(
             continue;
         }
         sink.begin(base + p as u64);
-        let plain = match sink.row_spans(view) {
-            Some(mut out) if comma => {
-                plain_record::<true>(view, &mut ends, p, delim, max_field, &mut out)
-            }
-            Some(mut out) => plain_record::<false>(view, &mut ends, p, delim, max_field, &mut out),
-            None => None,
-        };
-        p = match plain {
-            Some(next) => next,
-            None => {
-                if let Some(mut out) = sink.row_spans(view) {
-                    out.clear();
-                }
-                parse_record(view, &mut ends, p, delim, sink, &mut scratch, max_field)
-            }
-        };
+        p = parse_record(view, &mut ends, p, delim, sink, &mut scratch, max_field);
         sink.end();
     }
 }
@@ -773,19 +846,24 @@ mod tests {
     }
 
     /// Fields as spans where the parser gives them so, as a batch keeps
-    /// them (`width` columns, `stride` apart, the room reused from record
-    /// to record as a batch's grid is), and through `column` otherwise.
+    /// them (`width` columns, `stride` rows of room, read back and made
+    /// stale when full, as a batch is scanned and reused), and through
+    /// `column` otherwise.
     struct Spans<'d> {
         data: &'d [u8],
         width: usize,
         stride: usize,
         grid: Vec<Span>,
-        /// This record's values given through `column`, by column.
-        given: Vec<Option<Option<String>>>,
+        /// The held records' offsets, one per row of the grid.
+        offsets: Vec<u64>,
+        /// Each held record's values given through `column`, by column.
+        given: Vec<Vec<Option<Option<String>>>>,
         rows: Vec<(u64, Fields)>,
         oversize: Vec<(u64, usize)>,
         /// Records that went through `column`.
         by_column: usize,
+        /// Records that went through `span_grid`.
+        by_grid: usize,
     }
     impl<'d> Spans<'d> {
         fn new(data: &'d [u8], width: usize, stride: usize) -> Self {
@@ -800,58 +878,91 @@ mod tests {
                 width,
                 stride,
                 grid: vec![stale; width * stride],
+                offsets: Vec::new(),
                 given: Vec::new(),
                 rows: Vec::new(),
                 oversize: Vec::new(),
                 by_column: 0,
+                by_grid: 0,
             }
         }
-        fn slot(&self) -> usize {
-            (self.rows.len() - 1) % self.stride
+        /// Reads the held records back, as a batch's scan does, and
+        /// makes their room stale again.
+        fn flush(&mut self) {
+            for (slot, &o) in self.offsets.iter().enumerate() {
+                let given = &self.given[slot];
+                self.by_column += usize::from(!given.is_empty());
+                let n = self.width.max(given.len());
+                let mut f: Fields = (0..n)
+                    .map(|k| match given.get(k) {
+                        Some(Some(v)) => v.clone(),
+                        _ if k >= self.width => None,
+                        _ => {
+                            let s = self.grid[k * self.stride + slot];
+                            let v = &self.data[s.start as usize..][..s.len as usize];
+                            // A span is the trimmed value itself.
+                            assert_eq!(crate::detect::trim(v), v, "{s:?}");
+                            (s.len != 0).then(|| String::from_utf8_lossy(v).into_owned())
+                        }
+                    })
+                    .collect();
+                while f.last() == Some(&None) {
+                    f.pop();
+                }
+                self.rows.push((o, f));
+            }
+            for s in &mut self.grid {
+                s.len = 1;
+            }
+            self.offsets.clear();
+            self.given.clear();
         }
     }
     impl RecordSink for Spans<'_> {
         fn begin(&mut self, o: u64) {
-            self.rows.push((o, Vec::new()));
-            self.given.clear();
+            assert!(self.offsets.len() < self.stride);
+            self.offsets.push(o);
+            self.given.push(Vec::new());
+            // As a batch empties a row the parser does not fill itself.
+            let slot = self.offsets.len() - 1;
+            for c in self.grid[slot..].iter_mut().step_by(self.stride) {
+                c.len = 0;
+            }
         }
         fn column(&mut self, idx: usize, v: &[u8]) {
-            if self.given.len() <= idx {
-                self.given.resize(idx + 1, None);
+            let given = self.given.last_mut().unwrap();
+            if given.len() <= idx {
+                given.resize(idx + 1, None);
             }
-            self.given[idx] = Some(trimmed(v));
+            given[idx] = Some(trimmed(v));
         }
         fn keyed(&mut self, _: &str, _: &[u8]) {}
         fn text(&mut self, _: &[u8]) {}
         fn end(&mut self) {
-            self.by_column += usize::from(!self.given.is_empty());
-            let n = self.width.max(self.given.len());
-            let slot = self.slot();
-            let mut f: Fields = (0..n)
-                .map(|k| match self.given.get(k) {
-                    Some(Some(v)) => v.clone(),
-                    _ if k >= self.width => None,
-                    _ => {
-                        let s = self.grid[k * self.stride + slot];
-                        let v = &self.data[s.start as usize..][..s.len as usize];
-                        // A span is the trimmed value itself.
-                        assert_eq!(crate::detect::trim(v), v, "{s:?}");
-                        (s.len != 0).then(|| String::from_utf8_lossy(v).into_owned())
-                    }
-                })
-                .collect();
-            while f.last() == Some(&None) {
-                f.pop();
+            if self.offsets.len() == self.stride {
+                self.flush();
             }
-            self.rows.last_mut().unwrap().1 = f;
         }
         fn oversize(&mut self, o: u64, n: usize) {
             self.oversize.push((o, n));
         }
-        fn row_spans(&mut self, data: &[u8]) -> Option<SpanRow<'_>> {
+        fn span_grid(&mut self, data: &[u8]) -> Option<SpanGrid<'_>> {
             assert_eq!(data.as_ptr(), self.data.as_ptr());
-            let slot = self.slot();
-            Some(SpanRow::new(&mut self.grid[slot..], self.stride))
+            Some(SpanGrid {
+                spans: &mut self.grid,
+                stride: self.stride,
+                offsets: &mut self.offsets,
+                rows: self.stride,
+            })
+        }
+        fn grid_filled(&mut self) {
+            let added = self.offsets.len() - self.given.len();
+            assert!(added > 0);
+            self.by_grid += added;
+            self.given.resize(self.offsets.len(), Vec::new());
+            if self.offsets.len() == self.stride {
+                self.flush();
+            }
         }
     }
 
@@ -880,6 +991,7 @@ mod tests {
             }
             let mut b = Spans::new(&data, width, stride);
             parse(&data, 0, data.len(), delim, 7, &mut b, max_field);
+            b.flush();
             proptest::prop_assert_eq!(&b.rows, &a.rows);
             proptest::prop_assert_eq!(&b.oversize, &a.oversize);
         }
@@ -887,23 +999,86 @@ mod tests {
 
     #[test]
     fn plain_records_in_spans() {
-        let d = b"a,bb,,c\r\nx,\"q\",y\n1,2,3,4,5\n,\nlast,";
+        let d = b"a,bb,,c\r\nx,\"q\",y\n\n1,2,3,4,5\n,\r\n\r\nlast,";
+        let v = |x: &[Option<&str>]| -> Fields { x.iter().map(|o| o.map(String::from)).collect() };
         let mut s = Spans::new(d, 4, 2);
         parse(d, 0, d.len(), b',', 0, &mut s, usize::MAX);
-        let v = |x: &[Option<&str>]| -> Fields { x.iter().map(|o| o.map(String::from)).collect() };
+        s.flush();
         // Only the quoted record and the one wider than the room are
-        // parsed through `column`: a CRLF line ending is plain.
+        // parsed through `column`: a CRLF line ending is plain, and blank
+        // lines are no records.
         assert_eq!(s.by_column, 2);
-        let rows: Vec<Fields> = s.rows.into_iter().map(|r| r.1).collect();
+        assert_eq!(s.by_grid, 3);
         assert_eq!(
-            rows,
+            s.rows,
             vec![
-                v(&[Some("a"), Some("bb"), None, Some("c")]),
-                v(&[Some("x"), Some("q"), Some("y")]),
-                v(&[Some("1"), Some("2"), Some("3"), Some("4"), Some("5")]),
-                v(&[]),
-                v(&[Some("last")]),
+                (0, v(&[Some("a"), Some("bb"), None, Some("c")])),
+                (9, v(&[Some("x"), Some("q"), Some("y")])),
+                (
+                    18,
+                    v(&[Some("1"), Some("2"), Some("3"), Some("4"), Some("5")])
+                ),
+                (28, v(&[])),
+                (33, v(&[Some("last")])),
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// Records of longer fields, so that fields and records cross the
+        /// 64-byte blocks the field finder classifies, many records to a
+        /// batch: the same through the grid as through `column`.
+        #[test]
+        fn grid_records_across_blocks(
+            records in proptest::collection::vec(
+                proptest::collection::vec(
+                    (0usize..90, proptest::sample::select(vec![
+                        b'x', b'x', b'x', b'7', b' ', b'"', b'\r', b'\t',
+                    ])),
+                    0..8,
+                ),
+                0..12,
+            ),
+            blank in proptest::collection::vec(0u8..4, 12),
+            width in 1usize..7,
+            stride in 1usize..6,
+            delim in proptest::sample::select(b",\t;".to_vec()),
+            max_field in proptest::sample::select(vec![40usize, usize::MAX]),
+        ) {
+            // A field is a run of `x` with one odd byte in it: at its
+            // start, its end or inside (none when the run is short).
+            let mut data = Vec::new();
+            for (i, rec) in records.iter().enumerate() {
+                for (k, &(n, odd)) in rec.iter().enumerate() {
+                    if k > 0 {
+                        data.push(delim);
+                    }
+                    let mut f = vec![b'x'; n];
+                    if n > 0 {
+                        let at = [0, n - 1, n / 2][n % 3];
+                        f[at] = odd;
+                    }
+                    data.extend_from_slice(&f);
+                }
+                match blank[i] {
+                    0 => data.extend_from_slice(b"\n"),
+                    1 => data.extend_from_slice(b"\r\n"),
+                    2 => data.extend_from_slice(b"\n\n"),
+                    _ => data.extend_from_slice(b"\r\n\r\n"),
+                }
+            }
+            let mut a = ByIndex::default();
+            parse(&data, 0, data.len(), delim, 3, &mut a, max_field);
+            for f in &mut a.rows {
+                while f.1.last() == Some(&None) {
+                    f.1.pop();
+                }
+            }
+            let mut b = Spans::new(&data, width, stride);
+            parse(&data, 0, data.len(), delim, 3, &mut b, max_field);
+            b.flush();
+            proptest::prop_assert_eq!(&b.rows, &a.rows);
+            proptest::prop_assert_eq!(&b.oversize, &a.oversize);
+        }
     }
 }

@@ -30,15 +30,35 @@ pub trait RecordSink {
     /// The record begun turned out malformed (a broken JSON line): forget
     /// what it gave, no `end` follows. The caller scans it another way.
     fn abort(&mut self) {}
-    /// Room for the CSV record begun as spans of `data`, one per column,
-    /// when the sink keeps fields that way (a batch): the parser then
-    /// writes a plain record's fields there instead of calling `column`
-    /// once per field, and any other record's through `column` after
-    /// emptying the room. `None` (the default): every field goes through
-    /// `column`.
-    fn row_spans(&mut self, _data: &[u8]) -> Option<SpanRow<'_>> {
+    /// The rows of `data` the sink has room for, as a grid the CSV parser
+    /// fills itself with plain records, many in one call: each record's
+    /// offset goes to `SpanGrid::offsets`, and no `begin`, `column` or
+    /// `end` is called for it; `grid_filled` follows. Any other record
+    /// goes through `begin`, `column` and `end`, and `begin` empties its
+    /// row. `None` (the default): records go one by one.
+    fn span_grid(&mut self, _data: &[u8]) -> Option<SpanGrid<'_>> {
         None
     }
+    /// The parser has added records to the grid `span_grid` gave: what
+    /// `end` does after a record (a batch scans itself when full).
+    fn grid_filled(&mut self) {}
+}
+
+/// A batch's grid of spans, open to the CSV parser for whole records
+/// (`RecordSink::span_grid`). Why: a record through `begin` and `end`
+/// (and a call of its own to fill its row) paid some 230 instructions of
+/// set-up around its fields, a quarter of what its twenty fields cost the
+/// parser.
+pub struct SpanGrid<'a> {
+    /// Column `k` of row `r` at `spans[k * stride + r]`; its length is the
+    /// table's width times `stride`.
+    pub spans: &'a mut [Span],
+    pub stride: usize,
+    /// Each record's offset in its file, in order; its length is the next
+    /// record's row.
+    pub offsets: &'a mut Vec<u64>,
+    /// The rows the grid holds (at most `stride`).
+    pub rows: usize,
 }
 
 /// A field where it lies in the data its parser read, trimmed of ASCII
@@ -50,76 +70,6 @@ pub struct Span {
     /// The record's place in the sink's batch: the sink's to keep, left
     /// alone by parsers.
     pub row: u32,
-}
-
-/// One record's room in a sink that keeps spans column by column (a
-/// batch's grid): column `k`'s span is `spans[k * stride]`. Filled in
-/// column order.
-pub struct SpanRow<'a> {
-    spans: &'a mut [Span],
-    stride: usize,
-    /// The next column's span.
-    at: usize,
-}
-
-impl<'a> SpanRow<'a> {
-    /// `spans` from the record's first column's span to the end of the
-    /// grid; its length bounds the columns (`stride` > 0).
-    pub fn new(spans: &'a mut [Span], stride: usize) -> SpanRow<'a> {
-        debug_assert!(stride > 0);
-        SpanRow {
-            spans,
-            stride,
-            at: 0,
-        }
-    }
-
-    /// Runs `f` on a copy of this room whose place is written back after:
-    /// a loop over the copy keeps its place in a register, where stores
-    /// through `&mut self` kept it in memory (the CSV parser's plain loop).
-    #[inline(always)]
-    pub fn local<R>(&mut self, f: impl FnOnce(&mut SpanRow<'_>) -> R) -> R {
-        let mut o = SpanRow {
-            spans: &mut *self.spans,
-            stride: self.stride,
-            at: self.at,
-        };
-        let r = f(&mut o);
-        self.at = o.at;
-        r
-    }
-
-    /// Sets the next column's span; false when the record has no more
-    /// columns.
-    #[inline(always)]
-    pub fn push(&mut self, start: usize, len: usize) -> bool {
-        match self.spans.get_mut(self.at) {
-            Some(s) => {
-                s.start = start as u64;
-                s.len = len as u32;
-                self.at += self.stride;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Empties the columns not set yet. Out of line: inlined in the CSV
-    /// parser's field loop, its place became a pointer that loop carried
-    /// in a register of its own.
-    #[inline(never)]
-    pub fn clear_rest(&mut self) {
-        while let Some(s) = self.spans.get_mut(self.at) {
-            s.len = 0;
-            self.at += self.stride;
-        }
-    }
-
-    /// Empties every column.
-    pub fn clear(&mut self) {
-        self.at = 0;
-        self.clear_rest();
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -110,8 +110,16 @@ impl<'a> FieldEnds<'a> {
     #[inline(never)]
     fn load(&mut self, base: usize) {
         self.base = base;
+        self.mask = self.block_mask(base);
+    }
+
+    /// Bit i set where `data[base + i]` is the delimiter or `\n`; bits
+    /// past the data's end clear. For a loop that keeps its own block and
+    /// mask in registers (`csv::plain_rows`).
+    #[inline(never)]
+    pub(crate) fn block_mask(&self, base: usize) -> u64 {
         let block = &self.data[base..self.data.len().min(base + 64)];
-        self.mask = if block.len() == 64 {
+        if block.len() == 64 {
             match self.kernel {
                 #[cfg(target_arch = "x86_64")]
                 Kernel::Avx2 => {
@@ -125,7 +133,7 @@ impl<'a> FieldEnds<'a> {
             }
         } else {
             portable(block, self.delim)
-        };
+        }
     }
 }
 
