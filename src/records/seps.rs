@@ -50,6 +50,16 @@ impl<'a> FieldEnds<'a> {
         Self::with_kernel(data, delim, kernel())
     }
 
+    /// A field finder for each kernel this CPU can run, for tests of
+    /// callers whose paths differ by kernel.
+    #[cfg(test)]
+    pub(crate) fn every_kernel(data: &'a [u8], delim: u8) -> Vec<Self> {
+        tests::kernels()
+            .into_iter()
+            .map(|k| Self::with_kernel(data, delim, k))
+            .collect()
+    }
+
     fn with_kernel(data: &'a [u8], delim: u8, kernel: Kernel) -> Self {
         FieldEnds {
             data,
@@ -113,6 +123,16 @@ impl<'a> FieldEnds<'a> {
         self.mask = self.block_mask(base);
     }
 
+    /// Whether `block_mask` uses AVX2: a caller compiled for AVX2 may
+    /// then classify whole blocks inline (`mask_avx2_at`).
+    pub(crate) fn avx2(&self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if matches!(self.kernel, Kernel::Avx2) {
+            return true;
+        }
+        false
+    }
+
     /// Bit i set where `data[base + i]` is the delimiter or `\n`; bits
     /// past the data's end clear. For a loop that keeps its own block and
     /// mask in registers (`csv::plain_rows`).
@@ -137,6 +157,20 @@ impl<'a> FieldEnds<'a> {
     }
 }
 
+/// The mask `FieldEnds::block_mask` gives for a whole block of 64 bytes,
+/// inline in a caller compiled for AVX2 (which holds the data and the
+/// delimiter itself: `FieldEnds`'s copies cost it registers).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn mask_avx2_block(block: &[u8; 64], delim: u8) -> u64 {
+    // SAFETY: the caller's.
+    unsafe { x86::mask_avx2(block, delim) }
+}
+
 fn portable(block: &[u8], delim: u8) -> u64 {
     let mut m = 0u64;
     for (i, &b) in block.iter().enumerate() {
@@ -153,6 +187,7 @@ mod x86 {
     ///
     /// # Safety
     /// The CPU must support AVX2.
+    #[inline]
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn mask_avx2(block: &[u8], delim: u8) -> u64 {
         assert!(block.len() >= 64);
@@ -203,7 +238,7 @@ mod tests {
             .map_or(data.len(), |k| p + k)
     }
 
-    fn kernels() -> Vec<Kernel> {
+    pub(super) fn kernels() -> Vec<Kernel> {
         let mut k = vec![Kernel::Portable];
         #[cfg(target_arch = "x86_64")]
         k.push(Kernel::Sse2);
