@@ -1141,6 +1141,20 @@ proptest::proptest! {
     ) {
         proptest::prop_assert_eq!(lex::parse_date(v.as_bytes()), lex::parse_date_general(v.as_bytes()), "{}", v);
     }
+
+    /// ISO dates around and inside the accepted ranges (random digits
+    /// above seldom make a valid year, month and day together): the
+    /// in-place read gives the general parser's year, month and day.
+    #[test]
+    fn iso_dates_read_in_place_as_the_general_parser(
+        y in 1880u32..2120, m in 0u32..14, d in 0u32..34,
+    ) {
+        let v = format!("{y:04}-{m:02}-{d:02}");
+        let want = lex::parse_date_general(v.as_bytes());
+        proptest::prop_assert_eq!(lex::parse_date(v.as_bytes()), want, "{}", v);
+        let valid = (1900..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d);
+        proptest::prop_assert_eq!(want, valid.then_some((y, m, d)), "{}", v);
+    }
 }
 
 /// What scanning one value left in a record, values included.
