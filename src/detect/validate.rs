@@ -659,16 +659,33 @@ static MOD97_STEP: [(u8, u8); 256] = {
 /// (below 97, times 100 eight times, plus the values: under 10^18), by table
 /// with no branch per byte: a remainder taken per byte was a chain of
 /// divisions, and whether each byte was a letter or a digit a branch the
-/// data decides.
+/// data decides. Eight digits (most of a BBAN) are read as one number
+/// instead: a word's digit test and three multiplies, where the table
+/// took some sixty instructions for the eight bytes.
 fn mod97<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Option<u32> {
     let mut rem = 0u64;
     let mut bad = false;
+    let mut step = |rem: &mut u64, b: u8| {
+        let (value, scale) = MOD97_STEP[b as usize];
+        bad |= scale == 0;
+        *rem = *rem * u64::from(scale) + u64::from(value);
+    };
     for part in parts {
-        for chunk in part.chunks(8) {
-            for &b in chunk {
-                let (value, scale) = MOD97_STEP[b as usize];
-                bad |= scale == 0;
-                rem = rem * u64::from(scale) + u64::from(value);
+        let mut rest = part;
+        while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+            if not_digit_bits(u64::from_le_bytes(*chunk)) == 0 {
+                rem = rem * 100_000_000 + u64::from(eight_digits(chunk));
+            } else {
+                for &b in chunk {
+                    step(&mut rem, b);
+                }
+            }
+            rem %= 97;
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            for &b in rest {
+                step(&mut rem, b);
             }
             rem %= 97;
         }
@@ -2927,10 +2944,11 @@ mod tests {
 
         /// The folded remainder is the byte-at-a-time one, over any split
         /// into parts and any bytes (digits, capitals, a letter's worst case
-        /// `Z` in long runs, and bytes no IBAN holds).
+        /// `Z` in long runs, bytes no IBAN holds, and the bytes beside the
+        /// digits that a word's digit test must refuse).
         #[test]
         fn mod97_folds_as_the_plain_remainder(
-            a in "[0-9A-Z]{0,40}|[9Z]{0,40}|[0-9A-Za-z -]{0,40}",
+            a in "[0-9A-Z]{0,40}|[9Z]{0,40}|[0-9A-Za-z -]{0,40}|[0-9]{0,12}[/:;?@0-9]{0,3}[0-9]{0,12}",
             b in "[0-9A-Z]{0,6}",
         ) {
             let parts = [a.as_bytes(), b.as_bytes()];
