@@ -286,6 +286,105 @@ struct Layout {
     rs: [u8; LAYOUT_RUNS],
     /// `seps[k]`: the separator before run `k` (k >= 1), as `Group::seps`.
     seps: [u8; LAYOUT_RUNS],
+    /// What `decide` does with a value of this layout (`Branch::of`).
+    branch: Branch,
+}
+
+/// The branch of `interpret` that `decide` takes for a value of a layout:
+/// which identifier its digits may be, and under which context. All of it
+/// follows from the layout (the digit count, the runs' lengths, the
+/// separators, a sign or parenthesis) but an eleven-digit phone's leading
+/// 1, which is the value's; worked out once when the layout is cached,
+/// where `decide` went through the tests in order for every value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Branch {
+    /// No identifier: the value is walked.
+    Nothing,
+    /// A formatted SSN or ITIN (`###-##-####`); `force`: spaced, so it
+    /// needs context.
+    SsnItin { force: bool },
+    /// A card of 12-18 digits, or first an IMEI (a bare fifteen).
+    Card { imei: bool },
+    /// Ten digits of a NANP phone; `force` when unformatted.
+    Phone { force: bool },
+    /// Eleven digits, a NANP phone after a leading 1.
+    Phone11 { force: bool },
+    /// A bare nine: ITIN, SSN or routing number, each under context.
+    BareNine,
+    /// A dotted quad.
+    Ipv4,
+}
+
+impl Branch {
+    /// The branch for `lay`, in `interpret`'s order (the tests hold the
+    /// two to the same answers).
+    fn of(lay: &Layout) -> Branch {
+        let (nd, nr) = (lay.nd as usize, lay.nr as usize);
+        let lens = |l: &[u8]| nr == l.len() && lay.lens[..nr] == *l;
+        // One separator throughout, from `allowed` (none: a single run).
+        let sep = |allowed: &[u8]| {
+            nr < 2
+                || (allowed.contains(&lay.seps[1])
+                    && lay.seps[1..nr].iter().all(|&c| c == lay.seps[1]))
+        };
+        let bare = !lay.plus && !lay.paren;
+        // Formatted SSN or ITIN (IMEI, ICCID want 15 and 19 digits).
+        if nd == 9 && lens(&[3, 2, 4]) && bare && sep(b"- ") {
+            return Branch::SsnItin {
+                force: lay.seps[1] == b' ',
+            };
+        }
+        // Cards (ICCIDs take 19 and 20 digits first: walked); a bare
+        // fifteen is an IMEI first.
+        if (12..=18).contains(&nd)
+            && bare
+            && (nr == 1 || (sep(b" -") && lay.lens[..nr].iter().all(|&l| l >= 3)))
+        {
+            return Branch::Card {
+                imei: nd == 15 && nr == 1,
+            };
+        }
+        // Phones: ten digits 3-3-4, or eleven with the country code 1
+        // (fewer than twelve: no card). These are `phone_digits`'s layouts
+        // read off the group (less its `1 (212) ...`, `(1 ...` and `001 ...`
+        // forms, which walk): the `Sub` that helper reads costs what this
+        // path saves. A 3-3-4 layout with the wrong separators is no phone
+        // and, with three runs, nothing below either.
+        if nd == 10 && lens(&[3, 3, 4]) {
+            let ok = if lay.paren {
+                lay.seps[1] == b')' && matches!(lay.seps[2], b'-' | b' ' | b'.')
+            } else {
+                !lay.plus && sep(b"-. ")
+            };
+            return if ok {
+                Branch::Phone { force: false }
+            } else {
+                Branch::Nothing
+            };
+        }
+        if nd == 10 && nr == 1 && bare {
+            return Branch::Phone { force: true };
+        }
+        // Eleven digits in these layouts are a phone or nothing: nothing
+        // below takes them (a bare nine has nine, a dotted quad's runs are
+        // at most three long).
+        if nd == 11 && lens(&[1, 3, 3, 4]) && !lay.paren && sep(b"-. ") {
+            return Branch::Phone11 { force: false };
+        }
+        if nd == 11 && nr == 1 && !lay.paren {
+            return Branch::Phone11 { force: !lay.plus };
+        }
+        // Bare nine digits: no card or phone has nine.
+        if nd == 9 && nr == 1 && bare {
+            return Branch::BareNine;
+        }
+        // A dotted quad (no phone or card layout is one): the address, or
+        // nothing (`interpret` tries no other branch, and no split).
+        if nr == 4 && bare && sep(b".") && lay.lens[..4].iter().all(|&l| l <= 3) {
+            return Branch::Ipv4;
+        }
+        Branch::Nothing
+    }
 }
 
 const LAYOUT_RUNS: usize = 12;
@@ -307,6 +406,7 @@ impl Layout {
         d0: [0; LAYOUT_RUNS],
         rs: [0; LAYOUT_RUNS],
         seps: [0; LAYOUT_RUNS],
+        branch: Branch::Nothing,
     };
 
     /// Lexes `v` (9-24 bytes) as `whole_number` would, into a layout for
@@ -360,6 +460,7 @@ impl Layout {
             lay.rs[k] = rs as u8;
             lay.seps[k] = if k == 0 { 0 } else { g.seps[k] };
         }
+        lay.branch = Branch::of(&lay);
         lay
     }
 
@@ -1092,20 +1193,10 @@ pub(super) fn cached_number(
         && (lay.empty || (lay.ok && decide(eng, col, lay, v, rec)))
 }
 
-/// The branch of `interpret` a cached layout takes, for one value of it.
+/// The branch of `interpret` a cached layout takes (`Layout::branch`),
+/// for one value of it.
 #[inline(always)]
 fn decide(eng: &Engine, col: &ColumnCtx, lay: &Layout, v: &[u8], rec: &mut RecordHits) -> bool {
-    let (nd, nr) = (lay.nd as usize, lay.nr as usize);
-    let mut buf = [0u8; 32];
-    lay.digits(v, &mut buf);
-    let d = &buf[..nd];
-    let lens = |l: &[u8]| nr == l.len() && lay.lens[..nr] == *l;
-    // One separator throughout, from `allowed` (none: a single run).
-    let sep = |allowed: &[u8]| {
-        nr < 2
-            || (allowed.contains(&lay.seps[1]) && lay.seps[1..nr].iter().all(|&c| c == lay.seps[1]))
-    };
-    let bare = !lay.plus && !lay.paren;
     // The value is the candidate and has no letters: no keyword stands
     // beside it.
     let found = |rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| match pick_by_column(
@@ -1117,61 +1208,40 @@ fn decide(eng: &Engine, col: &ColumnCtx, lay: &Layout, v: &[u8], rec: &mut Recor
         }
         None => false,
     };
-    // Formatted SSN or ITIN (IMEI, ICCID want 15 and 19 digits).
-    if nd == 9 && lens(&[3, 2, 4]) && bare && sep(b"- ") {
-        let spaced = lay.seps[1] == b' ';
-        return if val::itin_valid(d) {
-            found(rec, Matcher::Itin, spaced, d)
-        } else {
-            val::ssn_valid(d) && found(rec, Matcher::Ssn, spaced, d)
-        };
+    let branch = lay.branch;
+    match branch {
+        Branch::Nothing => return false,
+        Branch::Ipv4 => return val::ipv4_valid(v) && found(rec, Matcher::Ipv4, false, v),
+        _ => {}
     }
-    // Cards (ICCIDs take 19 and 20 digits first: walked); a bare fifteen
-    // is an IMEI first.
-    if (12..=18).contains(&nd)
-        && bare
-        && (nr == 1 || (sep(b" -") && lay.lens[..nr].iter().all(|&l| l >= 3)))
-    {
-        return (nd == 15 && nr == 1 && val::imei_valid(d) && found(rec, Matcher::Imei, true, d))
-            || (val::card_valid(d) && found(rec, Matcher::Card, false, d));
+    let mut buf = [0u8; 32];
+    lay.digits(v, &mut buf);
+    let d = &buf[..lay.nd as usize];
+    match branch {
+        Branch::SsnItin { force } => {
+            if val::itin_valid(d) {
+                found(rec, Matcher::Itin, force, d)
+            } else {
+                val::ssn_valid(d) && found(rec, Matcher::Ssn, force, d)
+            }
+        }
+        Branch::Card { imei } => {
+            (imei && val::imei_valid(d) && found(rec, Matcher::Imei, true, d))
+                || (val::card_valid(d) && found(rec, Matcher::Card, false, d))
+        }
+        Branch::Phone { force } => val::nanp_valid(d) && found(rec, Matcher::PhoneNanp, force, d),
+        Branch::Phone11 { force } => {
+            d[0] == b'1'
+                && val::nanp_valid(&d[1..])
+                && found(rec, Matcher::PhoneNanp, force, &d[1..])
+        }
+        Branch::BareNine => {
+            (val::itin_valid(d) && found(rec, Matcher::Itin, true, d))
+                || (val::ssn_valid(d) && found(rec, Matcher::Ssn, true, d))
+                || (val::aba_valid(d) && found(rec, Matcher::AbaRouting, true, d))
+        }
+        Branch::Nothing | Branch::Ipv4 => false,
     }
-    // Phones: ten digits 3-3-4, or eleven with the country code 1 (fewer
-    // than twelve: no card). These are `phone_digits`'s layouts read off the
-    // group (less its `1 (212) ...`, `(1 ...` and `001 ...` forms, which
-    // walk): the `Sub` that helper reads costs what this path saves. The
-    // tests hold the two to the same answers.
-    let phone = if nd == 10 && lens(&[3, 3, 4]) {
-        let ok = if lay.paren {
-            lay.seps[1] == b')' && matches!(lay.seps[2], b'-' | b' ' | b'.')
-        } else {
-            !lay.plus && sep(b"-. ")
-        };
-        ok.then_some((d, true))
-    } else if nd == 10 && nr == 1 && bare {
-        Some((d, false))
-    } else if nd == 11 && d[0] == b'1' && lens(&[1, 3, 3, 4]) && !lay.paren && sep(b"-. ") {
-        Some((&d[1..], true))
-    } else if nd == 11 && d[0] == b'1' && nr == 1 && !lay.paren {
-        Some((&d[1..], lay.plus))
-    } else {
-        None
-    };
-    if let Some((p, formatted)) = phone {
-        return val::nanp_valid(p) && found(rec, Matcher::PhoneNanp, !formatted, p);
-    }
-    // Bare nine digits: no card or phone has nine; ITIN, SSN, routing
-    // number, each under context.
-    if nd == 9 && nr == 1 && bare {
-        return (val::itin_valid(d) && found(rec, Matcher::Itin, true, d))
-            || (val::ssn_valid(d) && found(rec, Matcher::Ssn, true, d))
-            || (val::aba_valid(d) && found(rec, Matcher::AbaRouting, true, d));
-    }
-    // A dotted quad (no phone or card layout is one): the address, or
-    // nothing (`interpret` tries no other branch, and no split).
-    if nr == 4 && bare && sep(b".") && lay.lens[..4].iter().all(|&l| l <= 3) {
-        return val::ipv4_valid(v) && found(rec, Matcher::Ipv4, false, v);
-    }
-    false
 }
 
 /// The end of an ISO 8601 UTC instant at `i` (`YYYY-MM-DDTHH:MM:SSZ`, or
