@@ -1156,7 +1156,11 @@ fn whole_number(
         *slot = Layout::of(v, key, g);
     }
     let lay = &*slot;
-    lay.empty || (lay.ok && decide(cx.eng, cx.col, lay, v, rec))
+    lay.empty
+        || (lay.ok
+            && decide(lay, v, rec, |m, force| {
+                pick_by_column(cx.eng, cx.col, m, force)
+            }))
 }
 
 /// `whole_number` for a value whose layout the cache already holds, asked
@@ -1176,8 +1180,7 @@ fn whole_number(
 /// coordinate or U.S. role, and the engine no regex detector.
 #[inline(always)]
 pub(super) fn cached_number(
-    eng: &Engine,
-    col: &ColumnCtx,
+    picks: &NumberPicks,
     v: &[u8],
     sc: &Scratch,
     rec: &mut RecordHits,
@@ -1190,18 +1193,75 @@ pub(super) fn cached_number(
     let lay = &sc.layouts[layout_slot(&key, n)];
     lay.n as usize == n
         && lay.key == key
-        && (lay.empty || (lay.ok && decide(eng, col, lay, v, rec)))
+        && (lay.empty || (lay.ok && decide(lay, v, rec, |m, force| picks.get(m, force))))
+}
+
+/// What `pick_by_column` answers a column for each matcher and context
+/// `decide` asks about, read once per column and batch: a cached number
+/// then looks its detector up in a table, where the pick masked four
+/// 128-bit words per value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NumberPicks([u8; NumberPicks::SLOTS]);
+
+impl NumberPicks {
+    const SLOTS: usize = 10;
+    const NONE: u8 = u8::MAX;
+
+    pub(crate) fn of(eng: &Engine, col: &ColumnCtx) -> NumberPicks {
+        let mut t = [Self::NONE; Self::SLOTS];
+        for (m, force) in [
+            (Matcher::Itin, false),
+            (Matcher::Itin, true),
+            (Matcher::Ssn, false),
+            (Matcher::Ssn, true),
+            (Matcher::Imei, true),
+            (Matcher::Card, false),
+            (Matcher::PhoneNanp, false),
+            (Matcher::PhoneNanp, true),
+            (Matcher::AbaRouting, true),
+            (Matcher::Ipv4, false),
+        ] {
+            if let Some(d) = pick_by_column(eng, col, m, force) {
+                t[Self::slot(m, force)] = d as u8;
+            }
+        }
+        NumberPicks(t)
+    }
+
+    #[inline(always)]
+    fn slot(m: Matcher, force: bool) -> usize {
+        let f = usize::from(force);
+        match m {
+            Matcher::Itin => f,
+            Matcher::Ssn => 2 + f,
+            Matcher::Imei => 4,
+            Matcher::Card => 5,
+            Matcher::PhoneNanp => 6 + f,
+            Matcher::AbaRouting => 8,
+            Matcher::Ipv4 => 9,
+            _ => unreachable!("decide asks for no {m:?}"),
+        }
+    }
+
+    #[inline(always)]
+    fn get(&self, m: Matcher, force: bool) -> Option<usize> {
+        let d = self.0[Self::slot(m, force)];
+        (d != Self::NONE).then_some(usize::from(d))
+    }
 }
 
 /// The branch of `interpret` a cached layout takes (`Layout::branch`),
-/// for one value of it.
+/// for one value of it; `pick` is `pick_by_column` for the value's column.
 #[inline(always)]
-fn decide(eng: &Engine, col: &ColumnCtx, lay: &Layout, v: &[u8], rec: &mut RecordHits) -> bool {
+fn decide(
+    lay: &Layout,
+    v: &[u8],
+    rec: &mut RecordHits,
+    pick: impl Fn(Matcher, bool) -> Option<usize>,
+) -> bool {
     // The value is the candidate and has no letters: no keyword stands
     // beside it.
-    let found = |rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| match pick_by_column(
-        eng, col, m, force,
-    ) {
+    let found = |rec: &mut RecordHits, m: Matcher, force: bool, value: &[u8]| match pick(m, force) {
         Some(det) => {
             rec.push(det, value);
             true
@@ -3102,7 +3162,7 @@ mod tests {
                         String::from_utf8_lossy(a)
                     )
                 };
-                if cached_number(e, &col, b, sc, &mut rec) {
+                if cached_number(&NumberPicks::of(e, &col), b, sc, &mut rec) {
                     assert_eq!(hits(&rec), hits(&whole), "{}", why());
                 } else {
                     assert!(rec.hits.is_empty(), "{}", why());
@@ -3119,6 +3179,51 @@ mod tests {
             crossed > 1000 && twins > 100,
             "{crossed} crossed, {twins} twins"
         );
+    }
+
+    /// A column's number picks are its `pick_by_column` answers, for every
+    /// matcher and context `decide` asks about.
+    #[test]
+    fn number_picks_answer_as_pick_by_column() {
+        let e = engine();
+        let asked = [
+            (Matcher::Itin, false),
+            (Matcher::Itin, true),
+            (Matcher::Ssn, false),
+            (Matcher::Ssn, true),
+            (Matcher::Imei, true),
+            (Matcher::Card, false),
+            (Matcher::PhoneNanp, false),
+            (Matcher::PhoneNanp, true),
+            (Matcher::AbaRouting, true),
+            (Matcher::Ipv4, false),
+        ];
+        let mut found = 0;
+        for name in [
+            "",
+            "ssn",
+            "itin",
+            "order_id",
+            "phone",
+            "card_number",
+            "imei",
+            "routing",
+            "ip_address",
+            "customer_id",
+        ] {
+            let col = if name.is_empty() {
+                ColumnCtx::text()
+            } else {
+                e.column_ctx(name)
+            };
+            let picks = NumberPicks::of(e, &col);
+            for (m, force) in asked {
+                let want = pick_by_column(e, &col, m, force);
+                assert_eq!(picks.get(m, force), want, "{name} {m:?} {force}");
+                found += usize::from(want.is_some());
+            }
+        }
+        assert!(found > 0);
     }
 
     /// Where no keyword can stand beside a candidate, the column's masks

@@ -734,16 +734,24 @@ impl Engine {
     /// (nothing pushed) when the value must be scanned. Number columns
     /// (SSNs, phones, cards, IMEIs, IPv4 addresses) skip the scan's generic
     /// front: its byte classes, gates and scratch.
+    /// `picks`: `number_picks(col)`.
     #[inline(always)]
     pub(crate) fn scan_number(
         &self,
         col: &ColumnCtx,
+        picks: &lex::NumberPicks,
         v: &[u8],
         sc: &lex::Scratch,
         rec: &mut RecordHits,
     ) -> bool {
         debug_assert!(self.direct_numbers(col));
-        lex::cached_number(self, col, v, sc, rec)
+        lex::cached_number(picks, v, sc, rec)
+    }
+
+    /// The detectors `scan_number` picks for `col`'s values, read once per
+    /// column and batch.
+    pub(crate) fn number_picks(&self, col: &ColumnCtx) -> lex::NumberPicks {
+        lex::NumberPicks::of(self, col)
     }
 
     /// Keyword hits in a free-text value: (start, end, detectors).

@@ -1904,7 +1904,7 @@ fn whole_numbers_gated_and_full_agree() {
                         }
                         let mut fast = RecordHits::default();
                         if let Some(sc) = warm.lex.as_deref()
-                            && e.scan_number(&c, &v, sc, &mut fast)
+                            && e.scan_number(&c, &e.number_picks(&c), &v, sc, &mut fast)
                         {
                             decided += 1;
                         } else {

@@ -503,6 +503,7 @@ fn scan_column(
     // A number in a layout seen before, decided from it alone (a loop of
     // its own: the other columns' loop keeps its registers).
     if memo.numbers_on() && eng.direct_numbers(ctx) {
+        let picks = eng.number_picks(ctx);
         let (mut tries, mut hits) = (0u32, 0u32);
         for c in cells {
             let Some(rec) = record_of(c, ctx, recs) else {
@@ -511,7 +512,7 @@ fn scan_column(
             let v = src.value(c.start, c.len);
             if let Some(sc) = lex.as_deref() {
                 tries += 1;
-                if eng.scan_number(ctx, v, sc, rec) {
+                if eng.scan_number(ctx, &picks, v, sc, rec) {
                     hits += 1;
                     continue;
                 }
