@@ -775,11 +775,7 @@ pub fn finish_record(
         return;
     }
     // Per detector found, its record count; and what the detectors found
-    // decide by themselves: the categories, U.S. evidence, and the
-    // strength of the strongest identifier (SPEC 5: SSN, then government
-    // ID, e-mail, phone, MAID/IMEI/MAC, card) and of the strongest device
-    // identifier. Which hit that is, is looked up only when an identity is
-    // needed, not tracked through every detection.
+    // decide by themselves: the categories and U.S. evidence.
     let found = rec.matched;
     let sets = eng.det_sets();
     let mut cats = CategorySet::default();
@@ -789,8 +785,6 @@ pub fn finish_record(
     });
     let mut us_evidence = rec.us_evidence || found & sets.us != 0;
     let nanp_found = found & sets.nanp_us != 0;
-    let strongest = strongest_of(&sets.strengths, found);
-    let strongest_device = strongest_of(&sets.device_strengths, found);
     // Per detection, without a branch on what was found (which detectors
     // a row's cells hold changes from row to row, and the branches on it
     // were the most mispredicted of a dense scan): only what the covered-
@@ -840,7 +834,12 @@ pub fn finish_record(
     }
     // A record without the person key (a file whose header lacks it) falls
     // back to its strongest identifier, then to itself. Of identifiers
-    // equally strong, the first in record order.
+    // equally strong, the first in record order. The strength of the
+    // strongest identifier (SPEC 5: SSN, then government ID, e-mail,
+    // phone, MAID/IMEI/MAC, card) and of the strongest device identifier
+    // come from what the detectors found, only now that an identity is
+    // needed (a record with no category needs none); which hit that is,
+    // is looked up then, not tracked through every detection.
     let first_of = |want: u16, device: bool| {
         (want != NO_STRENGTH)
             .then(|| {
@@ -859,8 +858,8 @@ pub fn finish_record(
         IdentityMode::Key(_) => rec
             .person_key
             .map(|s| cfg.key.hash(b"key", rec.span(s)))
-            .or_else(|| first_of(strongest, false)),
-        IdentityMode::Auto => first_of(strongest, false),
+            .or_else(|| first_of(strongest_of(&sets.strengths, found), false)),
+        IdentityMode::Auto => first_of(strongest_of(&sets.strengths, found), false),
     };
     let person = person.unwrap_or_else(|| {
         t.own_identity_records += 1;
@@ -869,7 +868,7 @@ pub fn finish_record(
     let device = if cats.contains(Category::PreciseGeolocation) {
         let dev = match &cfg.device_key {
             Some(_) => rec.device_key.map(|s| cfg.key.hash(b"key", rec.span(s))),
-            None => first_of(strongest_device, true),
+            None => first_of(strongest_of(&sets.device_strengths, found), true),
         };
         dev.unwrap_or(person)
     } else {
