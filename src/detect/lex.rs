@@ -1206,21 +1206,23 @@ pub(crate) struct NumberPicks([u8; NumberPicks::SLOTS]);
 impl NumberPicks {
     const SLOTS: usize = 10;
     const NONE: u8 = u8::MAX;
+    /// The (matcher, context) pairs `decide` asks about, one a slot.
+    const ASKED: [(Matcher, bool); NumberPicks::SLOTS] = [
+        (Matcher::Itin, false),
+        (Matcher::Itin, true),
+        (Matcher::Ssn, false),
+        (Matcher::Ssn, true),
+        (Matcher::Imei, true),
+        (Matcher::Card, false),
+        (Matcher::PhoneNanp, false),
+        (Matcher::PhoneNanp, true),
+        (Matcher::AbaRouting, true),
+        (Matcher::Ipv4, false),
+    ];
 
     pub(crate) fn of(eng: &Engine, col: &ColumnCtx) -> NumberPicks {
         let mut t = [Self::NONE; Self::SLOTS];
-        for (m, force) in [
-            (Matcher::Itin, false),
-            (Matcher::Itin, true),
-            (Matcher::Ssn, false),
-            (Matcher::Ssn, true),
-            (Matcher::Imei, true),
-            (Matcher::Card, false),
-            (Matcher::PhoneNanp, false),
-            (Matcher::PhoneNanp, true),
-            (Matcher::AbaRouting, true),
-            (Matcher::Ipv4, false),
-        ] {
+        for (m, force) in Self::ASKED {
             if let Some(d) = pick_by_column(eng, col, m, force) {
                 t[Self::slot(m, force)] = d as u8;
             }
@@ -3186,18 +3188,13 @@ mod tests {
     #[test]
     fn number_picks_answer_as_pick_by_column() {
         let e = engine();
-        let asked = [
-            (Matcher::Itin, false),
-            (Matcher::Itin, true),
-            (Matcher::Ssn, false),
-            (Matcher::Ssn, true),
-            (Matcher::Imei, true),
-            (Matcher::Card, false),
-            (Matcher::PhoneNanp, false),
-            (Matcher::PhoneNanp, true),
-            (Matcher::AbaRouting, true),
-            (Matcher::Ipv4, false),
-        ];
+        // Every slot is asked about once.
+        let mut slots: Vec<usize> = NumberPicks::ASKED
+            .iter()
+            .map(|&(m, force)| NumberPicks::slot(m, force))
+            .collect();
+        slots.sort_unstable();
+        assert_eq!(slots, (0..NumberPicks::SLOTS).collect::<Vec<_>>());
         let mut found = 0;
         for name in [
             "",
@@ -3217,7 +3214,7 @@ mod tests {
                 e.column_ctx(name)
             };
             let picks = NumberPicks::of(e, &col);
-            for (m, force) in asked {
+            for (m, force) in NumberPicks::ASKED {
                 let want = pick_by_column(e, &col, m, force);
                 assert_eq!(picks.get(m, force), want, "{name} {m:?} {force}");
                 found += usize::from(want.is_some());
