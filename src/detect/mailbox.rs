@@ -162,6 +162,8 @@ mod x86 {
         // SAFETY (all): SSE2 is part of x86-64.
         let mask = |m: __m128i| u64::from(unsafe { _mm_movemask_epi8(m) } as u16) << at;
         unsafe {
+            // `b | 0x20` in `a..=z` exactly when `b` is an ASCII letter; an
+            // unsigned `t <= 25` is `min(t, 25) == t`.
             let t = _mm_sub_epi8(
                 _mm_or_si128(x, _mm_set1_epi8(0x20)),
                 _mm_set1_epi8(b'a' as i8),
