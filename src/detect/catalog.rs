@@ -406,6 +406,52 @@ pub const BUILTIN_THRESHOLDS: &str = include_str!("../../patterns/thresholds.tom
 /// [social, security, no], `ssn4` -> [ssn, 4]. Context matching compares
 /// token sequences, so `ssn` matches `customer_ssn` but not `lessons`.
 pub fn tokens(name: &str) -> Vec<String> {
+    if name.is_ascii() {
+        return ascii_tokens(name.as_bytes());
+    }
+    unicode_tokens(name)
+}
+
+/// `tokens` of an ASCII name (every catalog word, nearly every column
+/// name), a byte at a time: the general path's character list and
+/// per-character case mapping made the catalog's 1,400 words a fifth of
+/// start-up.
+fn ascii_tokens(name: &[u8]) -> Vec<String> {
+    // Each token is a run of the name, lowered and copied once.
+    let token = |run: &[u8]| String::from_utf8(run.to_ascii_lowercase()).expect("ASCII");
+    let mut out = Vec::new();
+    // The open token's start, if one is open.
+    let mut start = None;
+    for (i, &c) in name.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if let Some(s) = start.take() {
+                out.push(token(&name[s..i]));
+            }
+            continue;
+        }
+        let Some(s) = start else {
+            start = Some(i);
+            continue;
+        };
+        // `c` follows a letter or digit of the open token.
+        let p = name[i - 1];
+        let boundary = (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+            || (p.is_ascii_alphabetic() != c.is_ascii_alphabetic())
+            || (p.is_ascii_uppercase()
+                && c.is_ascii_uppercase()
+                && name.get(i + 1).is_some_and(u8::is_ascii_lowercase));
+        if boundary {
+            out.push(token(&name[s..i]));
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(token(&name[s..]));
+    }
+    out
+}
+
+fn unicode_tokens(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = name.chars().collect();
@@ -670,6 +716,42 @@ mod tests {
         assert_eq!(t("dateOfBirth"), vec!["date", "of", "birth"]);
         assert_eq!(t("IMEINumber"), vec!["imei", "number"]);
         assert!(t("  ").is_empty());
+    }
+
+    proptest::proptest! {
+        /// The ASCII path splits and lowers every ASCII name as the general
+        /// one does: case changes (`HTTPServer`, `aB`), letters next to
+        /// digits, separators of every kind, at either end and doubled.
+        #[test]
+        fn ascii_tokens_match_the_general_path(
+            name in "[aAzZbYmN09_. \\-/:\\[\\]'$]{0,14}",
+        ) {
+            proptest::prop_assert_eq!(ascii_tokens(name.as_bytes()), unicode_tokens(&name));
+        }
+    }
+
+    #[test]
+    fn ascii_and_general_tokens_agree_on_case_runs() {
+        for name in [
+            "HTTPServer",
+            "aB",
+            "AbC",
+            "ABc",
+            "A",
+            "a1B2",
+            "IMEI2Number",
+            "x__y",
+            "-Zip-",
+            "ZZz9",
+        ] {
+            assert_eq!(
+                ascii_tokens(name.as_bytes()),
+                unicode_tokens(name),
+                "{name}"
+            );
+        }
+        assert_eq!(tokens("HTTPServer"), vec!["http", "server"]);
+        assert_eq!(tokens("Straße_Nr"), vec!["straße", "nr"]);
     }
 
     #[test]

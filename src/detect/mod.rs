@@ -437,6 +437,9 @@ impl Engine {
         let mut regex_dets = Vec::new();
         let mut kw_words: Vec<String> = Vec::new();
         let mut keyword_mask: Vec<DetMask> = Vec::new();
+        // Each word's place in `kw_words`: searching the list for each of
+        // the catalog's thousand-odd keyword forms was a tenth of start-up.
+        let mut kw_at: HashMap<String, usize> = HashMap::new();
         for (i, d) in catalog.detectors.iter().enumerate() {
             by_matcher[d.matcher as usize].push(i as u8);
             if d.needs_context {
@@ -453,9 +456,10 @@ impl Engine {
             }
             for c in &d.context {
                 for w in keyword_forms(c) {
-                    match kw_words.iter().position(|x| *x == w) {
-                        Some(p) => keyword_mask[p] |= bit(i),
+                    match kw_at.get(&w) {
+                        Some(&p) => keyword_mask[p] |= bit(i),
                         None => {
+                            kw_at.insert(w.clone(), kw_words.len());
                             kw_words.push(w);
                             keyword_mask.push(bit(i));
                         }
