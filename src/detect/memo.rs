@@ -114,6 +114,11 @@ pub struct ValueMemo {
     number_tries: u32,
     number_hits: u32,
     numbers_off: bool,
+    /// The number shortcut's detector picks for this memo's column, read
+    /// on its first batch: a memo lives exactly as long as its column's
+    /// context (a file with another header gets new memos), and reading
+    /// them every batch cost some 20 instructions a people row.
+    picks: Option<super::lex::NumberPicks>,
 }
 
 impl Default for ValueMemo {
@@ -129,6 +134,7 @@ impl Default for ValueMemo {
             number_tries: 0,
             number_hits: 0,
             numbers_off: false,
+            picks: None,
         }
     }
 }
@@ -303,6 +309,16 @@ impl ValueMemo {
     #[inline]
     pub fn numbers_on(&self) -> bool {
         !self.numbers_off
+    }
+
+    /// `eng.number_picks(col)`, for the column this memo was made for.
+    #[inline]
+    pub(crate) fn number_picks(
+        &mut self,
+        eng: &Engine,
+        col: &ColumnCtx,
+    ) -> super::lex::NumberPicks {
+        *self.picks.get_or_insert_with(|| eng.number_picks(col))
     }
 
     /// Adds a batch's tries and decided values to the window.

@@ -503,7 +503,7 @@ fn scan_column(
     // A number in a layout seen before, decided from it alone (a loop of
     // its own: the other columns' loop keeps its registers).
     if memo.numbers_on() && eng.direct_numbers(ctx) {
-        let picks = eng.number_picks(ctx);
+        let picks = memo.number_picks(eng, ctx);
         let (mut tries, mut hits) = (0u32, 0u32);
         for c in cells {
             let Some(rec) = record_of(c, ctx, recs) else {

@@ -161,6 +161,29 @@ fn nine_digits_without_ssn_context_are_not_ssns() {
     assert_eq!(v["detectors"]["us_ssn"]["matches"], 2);
 }
 
+/// One worker scans both files in turn: what it learnt of the first
+/// file's second column (its detectors, its number layouts) must not
+/// carry over to the second file's, which has another name.
+#[test]
+fn a_columns_context_does_not_outlive_its_file() {
+    let (mut ssns, mut orders) = (
+        String::from("customer,ssn\n"),
+        String::from("customer,order_number\n"),
+    );
+    for i in 0..300u64 {
+        let nine = ssn(i).replace('-', "");
+        ssns += &format!("{},{nine}\n", name(i));
+        orders += &format!("{},{nine}\n", name(i));
+    }
+    for (first, second) in [("a.csv", "b.csv"), ("b.csv", "a.csv")] {
+        let e = tmp();
+        write(e.path(), first, &ssns);
+        write(e.path(), second, &orders);
+        let (v, _) = scan(&["-j", "1", s(e.path())]);
+        assert_eq!(v["detectors"]["us_ssn"]["matches"], 300, "{first} first");
+    }
+}
+
 #[test]
 fn demographic_only_and_lone_identifiers_are_not_cpi() {
     let d = tmp();
