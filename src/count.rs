@@ -429,8 +429,9 @@ fn sort_dedup(f: &mut Vec<Entry>, spare: &mut Vec<Entry>) {
         *n = at;
     }
     // Filled back to front, each bucket's end moves down to its start.
-    // Every slot is written, so what the last compaction left in `spare`
-    // stays until then: clearing it zeroed a MiB per compaction.
+    // The scatter below writes every slot, so the last compaction's
+    // entries need not be cleared first (clearing and refilling with
+    // zeros wrote a MiB per compaction).
     spare.resize(f.len(), [0; 2]);
     for e in f.iter().rev() {
         let b = &mut ends[bucket(e)];

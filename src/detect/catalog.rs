@@ -451,6 +451,7 @@ fn ascii_tokens(name: &[u8]) -> Vec<String> {
     out
 }
 
+/// `tokens` of any name, a character at a time.
 fn unicode_tokens(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();

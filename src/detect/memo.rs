@@ -354,7 +354,9 @@ impl ValueMemo {
     }
 }
 
-/// `scan_with` out of line, for a value a full memo misses.
+/// `scan_with` out of line, for a value a full memo misses: inlined
+/// beside `learn`'s call, it grew the batch loop (0.45% more instructions
+/// on the people rows than it saved).
 #[inline(never)]
 fn scan_missed(
     eng: &Engine,

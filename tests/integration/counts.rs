@@ -161,9 +161,9 @@ fn nine_digits_without_ssn_context_are_not_ssns() {
     assert_eq!(v["detectors"]["us_ssn"]["matches"], 2);
 }
 
-/// One worker scans both files in turn: what it learnt of the first
-/// file's second column (its detectors, its number layouts) must not
-/// carry over to the second file's, which has another name.
+/// One worker scans both files in turn: what it kept for the first
+/// file's second column (its memo, its number shortcut's detector picks)
+/// must not carry over to the second file's, which has another name.
 #[test]
 fn a_columns_context_does_not_outlive_its_file() {
     let (mut ssns, mut orders) = (
