@@ -6,8 +6,8 @@
 //! limit it turns into a HyperLogLog sketch, bounded in memory whatever the
 //! number of persons, mergeable, and reported as an estimate with its error.
 
-use crate::category::{CATEGORY_COUNT, Category, CategorySet, IdClass};
-use crate::detect::{Engine, IdentityKind, RecordHits};
+use crate::category::{CATEGORY_COUNT, Category, CategorySet};
+use crate::detect::{DetFacts, Engine, IdentityKind, RecordHits};
 use crate::identity::{IdHash, IdentityKey, IdentityMode};
 
 /// Exact counts are kept at least this far: ten times the largest threshold.
@@ -900,7 +900,7 @@ fn for_each_bit(mask: crate::detect::DetMask, mut f: impl FnMut(usize)) {
 fn detections(
     hits: &[crate::detect::Hit],
     arena: &[u8],
-    facts: &[crate::detect::DetFacts; 256],
+    facts: &[DetFacts; 256],
     matches: &mut [u64; 256],
 ) -> (Values, Values, bool) {
     let (mut listed, mut sensitive) = (Values::default(), Values::default());
@@ -909,10 +909,10 @@ fn detections(
     for h in &mut rest {
         matches[h.det as usize] += 1;
         let dg = crate::detect::value_digest_at(arena, h.start as usize, h.len as usize);
-        let f = &facts[h.det as usize];
-        listed.see(f.class.is_some(), dg);
-        not_demographic |= f.class.is_some_and(|c| c != IdClass::Demographic);
-        sensitive.see(f.sensitive.is_some(), dg);
+        let rule = facts[h.det as usize].rule;
+        listed.see(rule & DetFacts::LISTED != 0, dg);
+        not_demographic |= rule & DetFacts::NOT_DEMOGRAPHIC != 0;
+        sensitive.see(rule & DetFacts::SENSITIVE != 0, dg);
         // Two listed identifiers and one of them not demographic or a
         // sensitive value: the record is covered personal identifiers
         // whatever else it holds (a dense row knows by its third or
@@ -1009,6 +1009,7 @@ const fn area_index(a: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::category::IdClass;
     use proptest::prelude::*;
 
     fn ids(n: u64, salt: u64) -> impl Iterator<Item = IdHash> {
@@ -1099,11 +1100,15 @@ mod tests {
             /// With `tied`, a person identifier (the e-mail) ranks with the
             /// device identifiers: the device is still the strongest
             /// *device* identifier (no built-in detector ranks so).
+            /// With `listed_only`, the record holds listed identifiers
+            /// alone, so that records of demographic ones only (names,
+            /// e-mails, phones) come up often.
             #[test]
             fn finish_record_follows_the_rule(
                 picks in proptest::collection::vec((0usize..256, 0..VALUES.len()), 0..14),
                 tied in any::<bool>(),
                 infer in any::<bool>(),
+                listed_only in any::<bool>(),
             ) {
                 let mut catalog = crate::detect::Catalog::builtin().unwrap();
                 if tied {
@@ -1116,9 +1121,12 @@ mod tests {
                 }
                 let eng = Engine::new(catalog);
                 let key = IdentityKey::default();
+                let dets: Vec<usize> = (0..eng.len())
+                    .filter(|&d| !listed_only || eng.facts(d).class.is_some())
+                    .collect();
                 let hits: Vec<(usize, Vec<u8>)> = picks
                     .iter()
-                    .map(|&(d, v)| (d % eng.len(), VALUES[v].as_bytes().to_vec()))
+                    .map(|&(d, v)| (dets[d % dets.len()], VALUES[v].as_bytes().to_vec()))
                     .collect();
                 let mut rec = RecordHits::default();
                 for (d, v) in &hits {
