@@ -416,9 +416,11 @@ pub struct DetFacts {
     pub us_evidence: bool,
     /// A NANP phone: U.S. evidence only outside the non-U.S. area codes.
     pub nanp: bool,
-    /// What the covered-identifier rule asks of each detection, as bits
-    /// (`DetFacts::LISTED`, ...): three tests of the two options above
-    /// cost a record's dozen detections more than one byte's.
+    /// The covered-identifier rule's three questions of a detection
+    /// (listed? not demographic? sensitive?) as bits, `DetFacts::LISTED`
+    /// and on, set once from `class` and `sensitive`: answered from those
+    /// two options, they took three tests for each of a record's first
+    /// detections.
     pub rule: u8,
 }
 
@@ -496,10 +498,11 @@ impl Engine {
         let names = NameIndex::new(&catalog);
         let mut facts = Box::new([DetFacts::default(); 256]);
         for (f, d) in facts.iter_mut().zip(&catalog.detectors) {
+            let sensitive = d.sensitive_category();
             *f = DetFacts {
-                sensitive: d.sensitive_category(),
+                sensitive,
                 class: d.class,
-                rule: DetFacts::rule_of(d.class, d.sensitive_category()),
+                rule: DetFacts::rule_of(d.class, sensitive),
                 identity: d.identity,
                 strength: d.strength,
                 us_evidence: d.us_evidence,
