@@ -1197,9 +1197,9 @@ pub(super) fn cached_number(
 }
 
 /// What `pick_by_column` answers a column for each matcher and context
-/// `decide` asks about, read once per column and batch: a cached number
-/// then looks its detector up in a table, where the pick masked four
-/// 128-bit words per value.
+/// `decide` asks about, read once per column (a batch takes them from the
+/// column's memo): a cached number then looks its detector up in a table,
+/// where the pick masked four 128-bit words per value.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct NumberPicks([u8; NumberPicks::SLOTS]);
 

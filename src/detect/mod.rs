@@ -776,8 +776,8 @@ impl Engine {
         lex::cached_number(picks, v, sc, rec)
     }
 
-    /// The detectors `scan_number` picks for `col`'s values, read once per
-    /// column and batch.
+    /// The detectors `scan_number` picks for `col`'s values: a batch reads
+    /// them once per column, through the column's memo.
     pub(crate) fn number_picks(&self, col: &ColumnCtx) -> lex::NumberPicks {
         lex::NumberPicks::of(self, col)
     }
