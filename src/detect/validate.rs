@@ -370,11 +370,15 @@ pub fn card_brand(digits: &[u8]) -> Option<CardBrand> {
 /// most significant: pairs, then fours, then the eight, a multiply each.
 #[inline]
 fn eight_digits(d: &[u8; 8]) -> u32 {
-    let mut w = u64::from_le_bytes(*d).wrapping_sub(0x3030_3030_3030_3030);
+    digit_values8(u64::from_le_bytes(*d).wrapping_sub(0x3030_3030_3030_3030)) as u32
+}
+
+/// `eight_digits` of eight digit values (0-9, the first in the low byte).
+#[inline(always)]
+fn digit_values8(mut w: u64) -> u64 {
     w = (w.wrapping_mul(10) + (w >> 8)) & 0x00FF_00FF_00FF_00FF;
     w = (w.wrapping_mul(100) + (w >> 16)) & 0x0000_FFFF_0000_FFFF;
-    w = (w.wrapping_mul(10_000) + (w >> 32)) & 0xFFFF_FFFF;
-    w as u32
+    (w.wrapping_mul(10_000) + (w >> 32)) & 0xFFFF_FFFF
 }
 
 /// Each row's prefix range as a range of eight-digit prefixes: a number's
@@ -1339,8 +1343,76 @@ pub struct Decimal {
 /// and digits. Exponents, bare `.5` and `5.` are refused because coordinate
 /// writers never produce them, and the decimal count would be meaningless.
 pub fn parse_decimal_degree(s: &[u8]) -> Option<Decimal> {
-    // One pass for the usual coordinate (at most 15 significant digits):
-    // every latitude and longitude cell pays this.
+    // Every latitude and longitude cell pays this. The usual coordinate,
+    // a few whole degrees and one to eight decimals, reads its decimals
+    // as one word; any other value takes the byte loop.
+    let neg = s.first() == Some(&b'-');
+    let start = usize::from(matches!(s.first(), Some(b'+' | b'-')));
+    let mut m = 0u64;
+    let mut i = start;
+    while i < s.len() && s[i].is_ascii_digit() {
+        m = m * 10 + u64::from(s[i] - b'0');
+        i += 1;
+    }
+    let decimals = s.len().wrapping_sub(i + 1);
+    if i == start || i - start > 7 || i == s.len() || s[i] != b'.' || !(1..=8).contains(&decimals) {
+        return decimal_by_bytes(s);
+    }
+    let frac = decimal_digits(&s[i + 1..])?;
+    let v = exact_quotient(m * POW10_U64[decimals] + frac, decimals);
+    Some(Decimal {
+        value: if neg { -v } else { v },
+        decimals: decimals as u32,
+    })
+}
+
+/// Powers of ten up to the eighth, as integers.
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// One to eight ASCII digits as their number, read as one word (two
+/// overlapping loads, so that no byte past `d` is read); None if any byte
+/// is no digit.
+#[inline(always)]
+fn decimal_digits(d: &[u8]) -> Option<u64> {
+    let n = d.len();
+    debug_assert!((1..=8).contains(&n));
+    let w = if n >= 4 {
+        let a = u32::from_le_bytes(d[..4].try_into().unwrap());
+        let b = u32::from_le_bytes(d[n - 4..].try_into().unwrap());
+        u64::from(a) | u64::from(b) << (8 * (n - 4))
+    } else {
+        u64::from(d[0])
+            | u64::from(d[n / 2]) << (8 * (n / 2))
+            | u64::from(d[n - 1]) << (8 * (n - 1))
+    };
+    // Digits become their values, any other byte 10 or more; with the high
+    // bit cleared, adding 0x76 carries into it exactly from 10 on, and
+    // never into the next byte.
+    let x = w ^ 0x3030_3030_3030_3030;
+    let lanes = u64::MAX >> (8 * (8 - n));
+    let tens = (x & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676;
+    if (tens | x) & 0x8080_8080_8080_8080 & lanes != 0 {
+        return None;
+    }
+    // Leading zeros in place of the bytes past `d`, shifted out.
+    Some(digit_values8(x << (8 * (8 - n))))
+}
+
+/// `parse_decimal_degree` a byte at a time: values with no decimals, more
+/// than eight, more than seven whole digits, or no number at all.
+#[cold]
+#[inline(never)]
+fn decimal_by_bytes(s: &[u8]) -> Option<Decimal> {
     let neg = s.first() == Some(&b'-');
     let start = usize::from(matches!(s.first(), Some(b'+' | b'-')));
     let mut m = 0u64;
@@ -1388,7 +1460,9 @@ fn exact_quotient(m: u64, frac_len: usize) -> f64 {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    m as f64 / POW10[frac_len]
+    // Through i64, exact below 2^53: one conversion instruction where a
+    // u64's takes six.
+    (m as i64) as f64 / POW10[frac_len]
 }
 
 const DEG_MARKS: [&[u8]; 4] = ["°".as_bytes(), "º".as_bytes(), b"d", b"D"];
@@ -3004,6 +3078,19 @@ mod tests {
                 }
                 None => prop_assert!(!plain, "{}", v),
             }
+        }
+
+        /// The word read of a coordinate's decimals answers as the byte
+        /// loop does: accepted alike, with the same bits and decimals.
+        #[test]
+        fn decimal_digits_as_a_word_match_the_byte_loop(v in "[+-]?[0-9]{0,9}[.]?[0-9.+a/:-]{0,10}") {
+            let got = parse_decimal_degree(v.as_bytes());
+            let want = decimal_by_bytes(v.as_bytes());
+            prop_assert_eq!(
+                got.map(|d| (d.value.to_bits(), d.decimals)),
+                want.map(|d| (d.value.to_bits(), d.decimals)),
+                "{}", v
+            );
         }
 
         /// The one-pass e-mail check agrees with the part-by-part one.
