@@ -2494,7 +2494,17 @@ fn trim_sep(v: &[u8]) -> &[u8] {
 
 /// A field recogniser: the column name said what the value is; the value
 /// must only look like one.
-pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordHits) {
+/// `plain`: set when the field's shape found the value to be plain words
+/// (`plain_words`, from the masks it computed for an address), which the
+/// walk's word gate ends under a field's column: `scan_trimmed` skips the
+/// walk, which computed the masks again.
+pub(super) fn field_detector(
+    eng: &Engine,
+    d: usize,
+    v: &[u8],
+    plain: &mut bool,
+    rec: &mut RecordHits,
+) {
     let det = eng.detector(d);
     match det.matcher {
         Matcher::Digits => {
@@ -2546,7 +2556,7 @@ pub(super) fn field_detector(eng: &Engine, d: usize, v: &[u8], rec: &mut RecordH
                 }
             }
         }
-        Matcher::Field if shape_ok(det.value, v) => {
+        Matcher::Field if shape_ok_keeping(det.value, v, plain) => {
             if det.digest {
                 push_value(rec, det, d, v);
             } else {
@@ -2658,6 +2668,12 @@ pub(super) fn regex_detector(
 }
 
 pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
+    shape_ok_keeping(shape, v, &mut false)
+}
+
+/// `shape_ok`, setting `plain` to `plain_words(v)` where it computes the
+/// masks that answers from (an address).
+fn shape_ok_keeping(shape: ValueShape, v: &[u8], plain: &mut bool) -> bool {
     match shape {
         ValueShape::Any => true,
         ValueShape::Name => {
@@ -2683,7 +2699,8 @@ pub(crate) fn shape_ok(shape: ValueShape, v: &[u8]) -> bool {
             // pays this: up to 32 bytes from bit masks, as `plain_words`.
             #[cfg(target_arch = "x86_64")]
             if (5..=32).contains(&v.len()) {
-                let (digit, alpha, _) = word_masks::sse2(v);
+                let (digit, alpha, space) = word_masks::sse2(v);
+                *plain = plain_word_masks(v.len(), digit, alpha, space);
                 return digit != 0 && alpha.count_ones() >= 2;
             }
             v.len() >= 5

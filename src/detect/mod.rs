@@ -672,6 +672,12 @@ impl Engine {
         // Whether the token walk may find anything in the value: cleared
         // where a role's own reading of the value proves it finds nothing.
         let mut tokens = true;
+        // An address of words and short numbers, which the walk's word
+        // gate ends (`lex::plain_words`: a field's column asks it, and
+        // nothing before it finds anything in letters, digits and spaces),
+        // as its field's shape found from the masks it computed: the gate
+        // computed them again.
+        let mut plain = false;
         // Only a column with a role asks whether a cell is a placeholder
         // (most columns of a dense table have none: the check was a cost
         // per cell).
@@ -682,11 +688,14 @@ impl Engine {
                 lex::omic_feature(self, d as usize, f, rec);
             }
             for &d in &col.fields {
-                lex::field_detector(self, d as usize, v, rec);
+                lex::field_detector(self, d as usize, v, &mut plain, rec);
             }
             // A date column's usual cells: eight digits and two dashes or
             // slashes, ended by the walk's first gate.
             if fixed_date_form(v) {
+                tokens = false;
+            }
+            if plain {
                 tokens = false;
             }
             match col.geo {
