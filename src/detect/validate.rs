@@ -1350,8 +1350,10 @@ pub fn parse_decimal_degree(s: &[u8]) -> Option<Decimal> {
     let start = usize::from(matches!(s.first(), Some(b'+' | b'-')));
     let mut m = 0u64;
     let mut i = start;
+    // Wrapping: a run too long for the word overflows before its length
+    // sends it to the byte loop, which reads it again.
     while i < s.len() && s[i].is_ascii_digit() {
-        m = m * 10 + u64::from(s[i] - b'0');
+        m = m.wrapping_mul(10).wrapping_add(u64::from(s[i] - b'0'));
         i += 1;
     }
     let decimals = s.len().wrapping_sub(i + 1);
