@@ -615,7 +615,10 @@ const HUMAN_MITOCHONDRIA: [(u64, &str); 2] = [
 /// `hint` is any extra text about the sequence (a FASTA header) that may name it as
 /// mitochondrial.
 fn human_contig(name: &str, hint: &str, length: u64) -> Option<String> {
-    let bare = if name.len() > 3 && name[..3].eq_ignore_ascii_case("chr") {
+    // Compared as bytes: a name's third byte may be inside a character
+    // (a FASTA header's lossily decoded bytes), where a `str` slice panics;
+    // three ASCII bytes leave `name[3..]` on a boundary.
+    let bare = if name.len() > 3 && name.as_bytes()[..3].eq_ignore_ascii_case(b"chr") {
         &name[3..]
     } else {
         name
@@ -2211,6 +2214,24 @@ mod tests {
     use flate2::write::GzEncoder;
     use std::io::Write;
     use std::path::PathBuf;
+
+    /// Regression (fuzz, batch_rows): a sequence name whose third byte is
+    /// inside a character panicked on slicing it as `str`.
+    #[test]
+    fn human_contig_name_split_inside_a_character() {
+        // A mitochondrion's length counts only for a name that says so.
+        for name in [
+            "ab\u{e9}x",
+            "\u{fffd}chrM",
+            "c\u{fffd}hrM",
+            "\u{e9}\u{e9}",
+            "chr\u{e9}",
+        ] {
+            assert_eq!(human_contig(name, "", 16_569), None, "{name:?}");
+        }
+        assert!(human_contig("CHRM", "", 16_569).is_some());
+        assert!(human_contig("\u{e9}\u{e9}", "", 248_956_422).is_some());
+    }
 
     /// Hands out at most `step` bytes per read, to put chunk boundaries everywhere.
     struct Trickle<'a> {

@@ -70,6 +70,24 @@ fn non_human_fasta_is_not_counted_and_paired_fastq_is_one_sample() {
     assert_eq!(count(&v, "human_genomic"), 1);
 }
 
+/// Regression (fuzz, batch_rows): a FASTA sequence name whose third byte
+/// is inside a character (`ñé`) crashed the whole scan while its length
+/// was looked up among the human chromosomes.
+#[test]
+fn fasta_name_with_a_character_across_its_third_byte_is_scanned() {
+    let d = tmp();
+    let seq = "ACGT".repeat(40);
+    let f = write(
+        d.path(),
+        "contigs.fa",
+        format!(">\u{f1}\u{e9}_contig\n{seq}\n>c\u{fffd}hrM\n{seq}\n"),
+    );
+    let (v, code) = scan(&[s(&f)]);
+    assert_eq!(v["skipped"].as_array().map(Vec::len), Some(0), "{v}");
+    assert_eq!(v["verdict"], "below_threshold");
+    assert_eq!(code, 0);
+}
+
 #[test]
 fn omic_matrix_samples_are_persons_in_either_orientation() {
     let d = tmp();
