@@ -474,33 +474,63 @@ fn insertion_sort(b: &mut [Entry]) {
 /// Merges sorted, deduplicated `b` into sorted, deduplicated `a`, value
 /// bits of an identity in both or-ed. From the back, in place: `a` grows
 /// by `b` and each entry moves once; what repeats leaves a gap, closed at
-/// the end.
+/// the end. A compaction merges about a thousand entries into each
+/// shard's run of up to tens of thousands, so the cost is the run's
+/// entries moving up: through raw pointers, comparing whole 128-bit
+/// keys, about 15 instructions an entry, where indexing with its bounds
+/// checks and a key compared as a pair took 29 (4% of the instructions
+/// of a 500,000-person corpus).
 fn merge_run(a: &mut Vec<Entry>, b: &[Entry]) {
     if b.is_empty() {
         return;
     }
+    #[inline(always)]
+    fn key(e: &Entry) -> u128 {
+        (e[1] as u128) << 64 | (e[0] & !VALUE_BITS) as u128
+    }
     let na = a.len();
-    a.resize(na + b.len(), [0; 2]);
-    let (mut i, mut j, mut k) = (na, b.len(), na + b.len());
-    while j > 0 {
-        k -= 1;
-        if i > 0 && key_of(&a[i - 1]) >= key_of(&b[j - 1]) {
-            let mut e = a[i - 1];
-            if key_of(&e) == key_of(&b[j - 1]) {
-                e[0] |= b[j - 1][0] & VALUE_BITS;
-                j -= 1;
+    let total = na + b.len();
+    a.reserve(b.len());
+    let base = a.as_mut_ptr();
+    // `a[..i]` is still to merge and `a[k..total]` is merged. `k - i` is at
+    // least the number of `b`'s entries still to place (it falls by one
+    // per entry placed, and not when an entry of `a` moves or two entries
+    // fold into one), so each write at `k - 1` is past `a[..i]` and inside
+    // the capacity reserved.
+    let (mut i, mut k) = (na, total);
+    for e in b.iter().rev() {
+        let ke = key(e);
+        // SAFETY: `i - 1 < i <= na` reads the initialised front; `k - 1`
+        // is in `i..total`, within the capacity (see above).
+        unsafe {
+            while i > 0 {
+                let x = *base.add(i - 1);
+                if key(&x) <= ke {
+                    break;
+                }
+                i -= 1;
+                k -= 1;
+                *base.add(k) = x;
             }
-            a[k] = e;
-            i -= 1;
-        } else {
-            a[k] = b[j - 1];
-            j -= 1;
+            k -= 1;
+            if i > 0 && key(&*base.add(i - 1)) == ke {
+                let mut m = *base.add(i - 1);
+                m[0] |= e[0] & VALUE_BITS;
+                *base.add(k) = m;
+                i -= 1;
+            } else {
+                *base.add(k) = *e;
+            }
         }
     }
-    // a[..i] is in place; the merged rest starts at k.
-    if k > i {
-        a.copy_within(k.., i);
-        a.truncate(a.len() - (k - i));
+    // SAFETY: `a[..i]` is in place and `a[k..total]` written, `k >= i`;
+    // the merged rest moves down over the gap (`ptr::copy` allows the
+    // overlap), leaving `i + total - k` initialised entries.
+    unsafe {
+        if k > i {
+            std::ptr::copy(base.add(k), base.add(i), total - k);
+        }
+        a.set_len(i + total - k);
     }
 }
 
