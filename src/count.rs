@@ -832,11 +832,17 @@ pub fn finish_record(
     rec.arena.extend_from_slice(&[0; crate::detect::DIGEST_PAD]);
     let (hits, arena) = (&rec.hits, &rec.arena);
     let facts = eng.facts_by_det();
-    let (listed, sensitive, not_demographic) = detections(hits, arena, facts, &mut t.det_matches);
+    let (listed, sensitive) = detections(hits, arena, facts, &mut t.det_matches);
     // Two listed identifiers, one not demographic or with a sensitive
-    // value; or one, with a sensitive value other than itself.
+    // value; or one, with a sensitive value other than itself. Whether
+    // the record holds a listed identifier that is not demographic, or a
+    // sensitive value, is a question of its detectors, asked of the mask:
+    // the walk over the values need only go on to the second distinct
+    // listed identifier (a row's second name, usually), where it went on
+    // until it met one of those (a row without an SSN read most of its
+    // detections: 7.5% of such a table's instructions).
     let cpi = if listed.other {
-        not_demographic || sensitive.any
+        found & (sets.not_demographic | sets.sensitive) != 0
     } else {
         listed.any && (sensitive.other || (sensitive.any && sensitive.first != listed.first))
     };
@@ -924,37 +930,34 @@ fn for_each_bit(mask: crate::detect::DetMask, mut f: impl FnMut(usize)) {
     }
 }
 
-/// What the covered-identifier rule asks of a record's detections: its
-/// listed identifiers, its sensitive values, and whether a listed
-/// identifier is not demographic; and each detector's matches, counted.
+/// What the covered-identifier rule asks of a record's values: its listed
+/// identifiers and its sensitive values, by digest; and each detector's
+/// matches, counted. The values are read until a second distinct listed
+/// identifier is seen, which decides the rule with what the record's
+/// detectors are (see `finish_record`); then `sensitive` is partial, and
+/// the caller does not read it.
 fn detections(
     hits: &[crate::detect::Hit],
     arena: &[u8],
     facts: &[DetFacts; 256],
     matches: &mut [u64; 256],
-) -> (Values, Values, bool) {
+) -> (Values, Values) {
     let (mut listed, mut sensitive) = (Values::default(), Values::default());
-    let mut not_demographic = false;
     let mut rest = hits.iter();
     for h in &mut rest {
         matches[h.det as usize] += 1;
         let dg = crate::detect::value_digest_at(arena, h.start as usize, h.len as usize);
         let rule = facts[h.det as usize].rule;
         listed.see(rule & DetFacts::LISTED != 0, dg);
-        not_demographic |= rule & DetFacts::NOT_DEMOGRAPHIC != 0;
         sensitive.see(rule & DetFacts::SENSITIVE != 0, dg);
-        // Two listed identifiers and one of them not demographic or a
-        // sensitive value: the record is covered personal identifiers
-        // whatever else it holds (a dense row knows by its third or
-        // fourth detection, of twenty), so the rest are only counted.
-        if listed.other & (not_demographic | sensitive.any) {
+        if listed.other {
             break;
         }
     }
     for h in rest {
         matches[h.det as usize] += 1;
     }
-    (listed, sensitive, not_demographic)
+    (listed, sensitive)
 }
 
 /// The strength of the strongest identifier among `found`, from the

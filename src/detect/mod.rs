@@ -362,6 +362,11 @@ pub struct DetSets {
     /// identifiers alone.
     pub strengths: Vec<(u8, DetMask)>,
     pub device_strengths: Vec<(u8, DetMask)>,
+    /// Listed identifiers that are not demographic, and sensitive values:
+    /// whether a record holds one is a question of its detectors, not of
+    /// its values, so the covered-identifier rule asks it of the mask.
+    pub not_demographic: DetMask,
+    pub sensitive: DetMask,
 }
 
 impl DetSets {
@@ -372,6 +377,8 @@ impl DetSets {
             nanp_us: 0,
             strengths: Vec::new(),
             device_strengths: Vec::new(),
+            not_demographic: 0,
+            sensitive: 0,
         };
         let add =
             |v: &mut Vec<(u8, DetMask)>, k: u8, d: usize| match v.iter_mut().find(|e| e.0 == k) {
@@ -381,6 +388,12 @@ impl DetSets {
         for (d, f) in facts.iter().enumerate() {
             if let Some(c) = f.sensitive {
                 s.category_of[d] = c.bit();
+            }
+            if f.rule & DetFacts::NOT_DEMOGRAPHIC != 0 {
+                s.not_demographic |= bit(d);
+            }
+            if f.rule & DetFacts::SENSITIVE != 0 {
+                s.sensitive |= bit(d);
             }
             if f.us_evidence {
                 if f.nanp {
