@@ -411,6 +411,14 @@ fn key_of(e: &Entry) -> (u64, u64) {
     (e[1], e[0] & !VALUE_BITS)
 }
 
+/// `key_of` as one number, for `merge_run`'s loop, where a compare and a
+/// subtract with borrow beat two compares; the sort and its fold keep the
+/// pair, which compiled better there (`benches/NOTES.md`).
+#[inline(always)]
+fn key_bits(e: &Entry) -> u128 {
+    (e[1] as u128) << 64 | (e[0] & !VALUE_BITS) as u128
+}
+
 /// Sorts `f` by identity and keeps one entry per identity, value bits
 /// or-ed; `spare` is scratch. The identities are keyed hashes, uniform in
 /// their top bits: one counting pass on those spreads them over buckets of
@@ -484,10 +492,6 @@ fn merge_run(a: &mut Vec<Entry>, b: &[Entry]) {
     if b.is_empty() {
         return;
     }
-    #[inline(always)]
-    fn key(e: &Entry) -> u128 {
-        (e[1] as u128) << 64 | (e[0] & !VALUE_BITS) as u128
-    }
     let na = a.len();
     let total = na + b.len();
     a.reserve(b.len());
@@ -499,13 +503,13 @@ fn merge_run(a: &mut Vec<Entry>, b: &[Entry]) {
     // the capacity reserved.
     let (mut i, mut k) = (na, total);
     for e in b.iter().rev() {
-        let ke = key(e);
+        let ke = key_bits(e);
         // SAFETY: `i - 1 < i <= na` reads the initialised front; `k - 1`
         // is in `i..total`, within the capacity (see above).
         unsafe {
             while i > 0 {
                 let x = *base.add(i - 1);
-                if key(&x) <= ke {
+                if key_bits(&x) <= ke {
                     break;
                 }
                 i -= 1;
@@ -513,7 +517,7 @@ fn merge_run(a: &mut Vec<Entry>, b: &[Entry]) {
                 *base.add(k) = x;
             }
             k -= 1;
-            if i > 0 && key(&*base.add(i - 1)) == ke {
+            if i > 0 && key_bits(&*base.add(i - 1)) == ke {
                 let mut m = *base.add(i - 1);
                 m[0] |= e[0] & VALUE_BITS;
                 *base.add(k) = m;
@@ -840,7 +844,7 @@ pub fn finish_record(
     // the walk over the values need only go on to the second distinct
     // listed identifier (a row's second name, usually), where it went on
     // until it met one of those (a row without an SSN read most of its
-    // detections: 7.5% of such a table's instructions).
+    // detections: 7.8% of such a table's instructions).
     let cpi = if listed.other {
         found & (sets.not_demographic | sets.sensitive) != 0
     } else {
