@@ -393,6 +393,11 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
                     while let Some(b) = blocks.take() {
                         w.block(b, &blocks);
                     }
+                    // Its last sort of the person sets here, on its own
+                    // core, while the other workers still scan: left to
+                    // the merge, every worker's ran on one core after the
+                    // last had finished.
+                    w.tally.settle();
                     done.lock().unwrap().push(w);
                 });
             }
