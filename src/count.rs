@@ -628,10 +628,18 @@ impl Persons {
     fn counts(&self) -> [(u64, bool); CATEGORY_COUNT] {
         match self {
             Persons::Exact(m) => {
-                let mut n = [0u64; CATEGORY_COUNT];
+                // How many persons have each combination of categories,
+                // then each category's total from those: a step a person
+                // where testing each of its bits was seven (and the
+                // pass runs on one core after the scan).
+                let mut combos = [0u64; VALUE_BITS as usize + 1];
                 for (_, bits) in m.iter() {
+                    combos[usize::from(bits) & VALUE_BITS as usize] += 1;
+                }
+                let mut n = [0u64; CATEGORY_COUNT];
+                for (bits, &c) in combos.iter().enumerate() {
                     for (i, k) in n.iter_mut().enumerate() {
-                        *k += (bits >> i) as u64 & 1;
+                        *k += c * ((bits >> i) as u64 & 1);
                     }
                 }
                 n.map(|k| (k, true))
