@@ -402,12 +402,13 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
                 });
             }
         });
-        let mut worker = done
-            .into_inner()
-            .unwrap()
-            .into_iter()
-            .reduce(Worker::merge)
-            .unwrap_or_else(|| Worker::new(eng, &cfg, opts));
+        let mut workers = done.into_inner().unwrap();
+        let last = workers.pop();
+        let mut worker = match (workers.into_iter().reduce(|a, b| a.merge(b, false)), last) {
+            (Some(w), Some(l)) => w.merge(l, true),
+            (None, Some(l)) => l,
+            _ => Worker::new(eng, &cfg, opts),
+        };
         worker.tally.settle();
         let mut notes = worker.notes;
         skipped.extend(worker.skipped);
@@ -1224,8 +1225,14 @@ impl<'a> Worker<'a> {
         }
     }
 
-    fn merge(mut self, o: Worker<'a>) -> Worker<'a> {
-        self.tally.merge(o.tally);
+    /// `last`: no merge follows, so the tally's sets are only counted
+    /// (`Tally::last_merge`).
+    fn merge(mut self, o: Worker<'a>, last: bool) -> Worker<'a> {
+        if last {
+            self.tally.last_merge(o.tally);
+        } else {
+            self.tally.merge(o.tally);
+        }
         self.skipped.extend(o.skipped);
         self.notes.extend(o.notes);
         for (path, i) in o.issues {
