@@ -198,6 +198,9 @@ enum Unit {
         start: usize,
         end: usize,
         first: bool,
+        /// Cut by `csv::speculative_boundaries`: a quoted field left open
+        /// at its end (unless it ends the file) means the cut was wrong.
+        guessed: bool,
     },
     Stream {
         job: Arc<Job>,
@@ -350,93 +353,107 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
         geofence: opts.geofence.clone(),
     };
     let (inputs, walk_skips) = input::walk(paths);
-    let mut result = pool.install(|| {
-        let kept = AtomicUsize::new(KEEP_MAPPED);
-        let prepared: Vec<Result<Vec<Unit>, SkipEntry>> = inputs
-            .par_iter()
-            .map(|i| prepare(eng, opts, i, &kept))
-            .collect();
-        let mut units = Vec::new();
-        let mut skipped: Vec<SkipEntry> = walk_skips;
-        let mut files = 0u64;
-        for p in prepared {
-            match p {
-                Ok(u) => {
-                    files += 1;
-                    units.extend(u)
+    // CSV chunks are cut by guess (`csv::speculative_boundaries`) where a
+    // wrong guess can be undone by scanning again: not when stdin, read
+    // once, is among the inputs.
+    let guess = !inputs.iter().any(|i| matches!(i, InputRef::Stdin));
+    let attempt = |guess: bool| {
+        pool.install(|| {
+            let kept = AtomicUsize::new(KEEP_MAPPED);
+            let prepared: Vec<Result<Vec<Unit>, SkipEntry>> = inputs
+                .par_iter()
+                .map(|i| prepare(eng, opts, i, &kept, guess))
+                .collect();
+            let mut units = Vec::new();
+            let mut skipped: Vec<SkipEntry> = walk_skips.clone();
+            let mut files = 0u64;
+            for p in prepared {
+                match p {
+                    Ok(u) => {
+                        files += 1;
+                        units.extend(u)
+                    }
+                    Err(s) => skipped.push(s),
                 }
-                Err(s) => skipped.push(s),
             }
-        }
-        // Streams and genomic files are one long unit each: start them
-        // first so they do not end the scan alone on one core.
-        units.sort_by_key(|u| !matches!(u, Unit::Stream { .. } | Unit::Genomic { .. }));
-        // One worker per thread pulling units off a shared counter: dynamic
-        // balance like work stealing, and exactly one tally per thread to
-        // merge at the end (a fold would make one per split).
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let done: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
-        let blocks = Blocks::new(units.len(), threads);
-        rayon::scope(|sc| {
-            for _ in 0..threads {
-                sc.spawn(|_| {
-                    let mut w = Worker::new(eng, &cfg, opts);
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(u) = units.get(i) else { break };
-                        // Counted done even if the unit panics, so the
-                        // others do not wait for its blocks for ever.
-                        let _done = UnitDone(&blocks);
-                        w.run(u, &blocks);
-                    }
-                    // Out of units: help with the streams still being read.
-                    while let Some(b) = blocks.take() {
-                        w.block(b, &blocks);
-                    }
-                    // Its last sort of the person sets here, on its own
-                    // core, while the other workers still scan: left to
-                    // the merge, every worker's ran on one core after the
-                    // last had finished.
-                    w.tally.settle();
-                    done.lock().unwrap().push(w);
-                });
+            // Streams and genomic files are one long unit each: start them
+            // first so they do not end the scan alone on one core.
+            units.sort_by_key(|u| !matches!(u, Unit::Stream { .. } | Unit::Genomic { .. }));
+            // One worker per thread pulling units off a shared counter: dynamic
+            // balance like work stealing, and exactly one tally per thread to
+            // merge at the end (a fold would make one per split).
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let done: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+            let blocks = Blocks::new(units.len(), threads);
+            rayon::scope(|sc| {
+                for _ in 0..threads {
+                    sc.spawn(|_| {
+                        let mut w = Worker::new(eng, &cfg, opts);
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(u) = units.get(i) else { break };
+                            // Counted done even if the unit panics, so the
+                            // others do not wait for its blocks for ever.
+                            let _done = UnitDone(&blocks);
+                            w.run(u, &blocks);
+                        }
+                        // Out of units: help with the streams still being read.
+                        while let Some(b) = blocks.take() {
+                            w.block(b, &blocks);
+                        }
+                        // Its last sort of the person sets here, on its own
+                        // core, while the other workers still scan: left to
+                        // the merge, every worker's ran on one core after the
+                        // last had finished.
+                        w.tally.settle();
+                        done.lock().unwrap().push(w);
+                    });
+                }
+            });
+            let mut workers = done.into_inner().unwrap();
+            let last = workers.pop();
+            let mut worker = match (workers.into_iter().reduce(|a, b| a.merge(b, false)), last) {
+                (Some(w), Some(l)) => w.merge(l, true),
+                (None, Some(l)) => l,
+                _ => Worker::new(eng, &cfg, opts),
+            };
+            worker.tally.settle();
+            let wrong_cut = worker.wrong_cut;
+            let mut notes = worker.notes;
+            skipped.extend(worker.skipped);
+            for (path, i) in &worker.issues {
+                let (s, n) = i.entries(path, opts.max_record);
+                skipped.extend(s);
+                notes.extend(n);
             }
-        });
-        let mut workers = done.into_inner().unwrap();
-        let last = workers.pop();
-        let mut worker = match (workers.into_iter().reduce(|a, b| a.merge(b, false)), last) {
-            (Some(w), Some(l)) => w.merge(l, true),
-            (None, Some(l)) => l,
-            _ => Worker::new(eng, &cfg, opts),
-        };
-        worker.tally.settle();
-        let mut notes = worker.notes;
-        skipped.extend(worker.skipped);
-        for (path, i) in &worker.issues {
-            let (s, n) = i.entries(path, opts.max_record);
-            skipped.extend(s);
-            notes.extend(n);
-        }
-        skipped.sort();
-        skipped.dedup();
-        notes.sort();
-        notes.dedup();
-        let mut genomic = worker.genomic;
-        genomic.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut matrices = worker.matrices;
-        matrices.sort();
-        ScanResult {
-            files,
-            bytes: worker.bytes,
-            elapsed: 0.0,
-            skipped,
-            notes,
-            tally: worker.tally,
-            genomic,
-            matrices,
-            threads,
-        }
-    });
+            skipped.sort();
+            skipped.dedup();
+            notes.sort();
+            notes.dedup();
+            let mut genomic = worker.genomic;
+            genomic.sort_by(|a, b| a.path.cmp(&b.path));
+            let mut matrices = worker.matrices;
+            matrices.sort();
+            let result = ScanResult {
+                files,
+                bytes: worker.bytes,
+                elapsed: 0.0,
+                skipped,
+                notes,
+                tally: worker.tally,
+                genomic,
+                matrices,
+                threads,
+            };
+            (result, wrong_cut)
+        })
+    };
+    let (mut result, wrong_cut) = attempt(guess);
+    if wrong_cut {
+        // A guessed cut fell inside a quoted field: everything is counted
+        // again with the quote pass's cuts (the time of both is reported).
+        result = attempt(false).0;
+    }
     result.elapsed = started.elapsed().as_secs_f64();
     result
 }
@@ -469,6 +486,7 @@ fn prepare(
     opts: &ScanOptions,
     inp: &InputRef,
     kept: &AtomicUsize,
+    guess: bool,
 ) -> Result<Vec<Unit>, SkipEntry> {
     let path = inp.display();
     let opened = input::open(inp, opts.no_mmap).map_err(|r| skip(&path, r))?;
@@ -531,7 +549,18 @@ fn prepare(
                     samples,
                 });
             }
+            let mut guessed = false;
             let bounds = match format {
+                Format::Csv { .. }
+                    if let Some(b) = guess
+                        .then(|| {
+                            csv::speculative_boundaries(bytes, start, opts.chunk_size, csv::PROBE)
+                        })
+                        .flatten() =>
+                {
+                    guessed = true;
+                    b
+                }
                 Format::Csv { delim, .. } => {
                     let keep = matches!(held, Data::Map(_))
                         && kept
@@ -561,6 +590,7 @@ fn prepare(
                 start: w[0],
                 end: w[1],
                 first: i == 0,
+                guessed,
             }));
             Ok(units)
         }
@@ -873,6 +903,9 @@ struct Worker<'a> {
     genomic: Vec<GenomicFile>,
     matrices: Vec<MatrixFile>,
     bytes: u64,
+    /// A guessed chunk boundary fell inside a quoted field: what this
+    /// worker counted is wrong, and the scan is redone.
+    wrong_cut: bool,
 }
 
 static TEXT_CTX: std::sync::LazyLock<ColumnCtx> = std::sync::LazyLock::new(ColumnCtx::text);
@@ -1057,6 +1090,8 @@ struct Sink<'w, 'a> {
     offset: u64,
     oversize: Option<(u64, usize)>,
     oversize_count: u64,
+    /// The parser's `open_quote`.
+    open_quote: bool,
 }
 
 impl Sink<'_, '_> {
@@ -1100,6 +1135,10 @@ impl Sink<'_, '_> {
 }
 
 impl RecordSink for Sink<'_, '_> {
+    fn open_quote(&mut self) {
+        self.open_quote = true;
+    }
+
     fn begin(&mut self, offset: u64) {
         self.rec.clear();
         self.offset = offset;
@@ -1222,6 +1261,7 @@ impl<'a> Worker<'a> {
             genomic: Vec::new(),
             matrices: Vec::new(),
             bytes: 0,
+            wrong_cut: false,
         }
     }
 
@@ -1241,6 +1281,7 @@ impl<'a> Worker<'a> {
         self.genomic.extend(o.genomic);
         self.matrices.extend(o.matrices);
         self.bytes += o.bytes;
+        self.wrong_cut |= o.wrong_cut;
         self
     }
 
@@ -1251,11 +1292,13 @@ impl<'a> Worker<'a> {
                 start,
                 end,
                 first,
+                guessed,
             } => {
                 let held = job.data.as_ref().unwrap();
                 let data = held.bytes();
                 self.bytes += (end - start) as u64 + if first { start as u64 } else { 0 };
-                self.chunk(job, data, start, end, 0, &job.cols);
+                let open = self.chunk(job, data, start, end, 0, &job.cols);
+                self.wrong_cut |= guessed && open && end < data.len();
                 held.release(start, end);
             }
             Unit::Stream {
@@ -1304,7 +1347,7 @@ impl<'a> Worker<'a> {
         end: usize,
         base: u64,
         cols: &[ColumnCtx],
-    ) {
+    ) -> bool {
         let mut issues = ChunkIssues::default();
         let by_path = match job.format {
             Format::Csv { .. } if !cols.is_empty() => Some(false),
@@ -1343,6 +1386,7 @@ impl<'a> Worker<'a> {
             offset: 0,
             oversize: None,
             oversize_count: 0,
+            open_quote: false,
         };
         let records = Records {
             job,
@@ -1373,6 +1417,7 @@ impl<'a> Worker<'a> {
         issues.oversize = sink.oversize;
         issues.oversize_count = sink.oversize_count;
         issues.bad_json = bad_json;
+        let open = sink.open_quote;
         if issues.bad_utf8.is_some() || issues.oversize.is_some() || bad_json > 0 {
             match self.issues.get_mut(&job.path) {
                 Some(i) => i.merge(issues),
@@ -1381,6 +1426,7 @@ impl<'a> Worker<'a> {
                 }
             }
         }
+        open
     }
 
     /// Scans a block a stream's reader handed off.

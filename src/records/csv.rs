@@ -332,6 +332,53 @@ pub fn boundaries_releasing(
     out
 }
 
+/// How far before each speculative boundary a quote sends the file to the
+/// exact pass instead (`speculative_boundaries`).
+pub const PROBE: usize = 64 * 1024;
+
+/// Chunk boundaries without the quote pass: each the start of the line
+/// after a chunk's worth, as if no quoted field held a newline there. A
+/// guess, which the scan checks: a chunk that ends inside a quoted field
+/// (`RecordSink::open_quote`) was cut inside a record, and the scan is
+/// redone with [`boundaries`]. Why guess: the quote pass reads the whole
+/// file from memory before any chunk is scanned, and for a file without
+/// quotes it decides nothing: without it a one-core scan of the people
+/// corpus takes 3% less time, a two-core one 2.5%. `None` where a quote
+/// comes within `probe` bytes before a boundary or on its line: a quoted
+/// field across a boundary is then likely enough that the exact pass is
+/// cheaper than a scan redone; only a quoted field longer than `probe`
+/// can make the guess wrong.
+pub fn speculative_boundaries(
+    data: &[u8],
+    start: usize,
+    chunk: usize,
+    probe: usize,
+) -> Option<Vec<usize>> {
+    let len = data.len();
+    let chunk = chunk.max(1);
+    let mut out = vec![start];
+    let mut t = start;
+    while len - t > chunk {
+        t += chunk;
+        let Some(k) = memchr(b'\n', &data[t..]) else {
+            break;
+        };
+        let b = t + k + 1;
+        let from = t.saturating_sub(probe).max(*out.last().unwrap());
+        if memchr(b'"', &data[from..b]).is_some() {
+            return None;
+        }
+        if b >= len {
+            break;
+        }
+        out.push(b);
+        t = b;
+    }
+    out.push(len);
+    out.dedup();
+    Some(out)
+}
+
 /// Stream splitting: where the last complete record of `buf` ends, resuming
 /// a scan that reached `from` with quote state `inq`. Returns (boundary,
 /// position reached, state there); boundary is 0 when no record ended.
@@ -683,6 +730,7 @@ fn quoted_field<S: RecordSink>(
         match memchr(b'"', &data[q..]) {
             None => {
                 close = len;
+                sink.open_quote();
                 break;
             }
             Some(k) => {
@@ -785,6 +833,7 @@ mod tests {
     struct Rows {
         rows: Vec<(u64, Vec<String>)>,
         oversize: usize,
+        open: bool,
     }
     impl RecordSink for Rows {
         fn begin(&mut self, o: u64) {
@@ -802,6 +851,9 @@ mod tests {
         fn end(&mut self) {}
         fn oversize(&mut self, _: u64, _: usize) {
             self.oversize += 1;
+        }
+        fn open_quote(&mut self) {
+            self.open = true;
         }
     }
 
@@ -869,6 +921,59 @@ mod tests {
             }
             assert_eq!(got, whole, "chunk {chunk}");
         }
+    }
+
+    /// Guessed cuts are checked by the parse itself: wherever no chunk but
+    /// the last ends inside a quoted field, the chunks' records are the
+    /// whole file's. Swept over chunk sizes and look-backs (none: only the
+    /// cut's own line) on the same quoted newlines, escaped quotes and
+    /// CRLFs, and on rows without a quote; both a wrong guess caught and a
+    /// right one taken must occur, or the sweep proves nothing.
+    #[test]
+    fn guessed_boundaries_are_right_wherever_no_chunk_ends_in_quotes() {
+        let mut quoted = b"h1,h2,h3\n".to_vec();
+        let (mut plain, mut lines) = (quoted.clone(), quoted.clone());
+        for i in 0..40 {
+            quoted.extend_from_slice(
+                format!("{i},\"x\"\"\ny,\"\"\",\"a\nb\",5'10\",\"\"\r\n").as_bytes(),
+            );
+            plain.extend_from_slice(format!("{i},x y,{}\n", i * 7).as_bytes());
+            // Quote-free lines inside a quoted field: a cut there passes
+            // a short look-back.
+            lines.extend_from_slice(format!("{i},\"one\ntwo\nthree, {i}\nfour\",z\n").as_bytes());
+        }
+        let (mut caught, mut taken, mut declined) = (0, 0, 0);
+        for d in [&quoted, &plain, &lines] {
+            let whole = rows(d, 9);
+            assert_eq!(whole.len(), 40);
+            for chunk in [1, 2, 3, 5, 7, 16, 31, 64, 1000] {
+                for probe in [0, 1, 8, PROBE] {
+                    let Some(b) = speculative_boundaries(d, 9, chunk, probe) else {
+                        declined += 1;
+                        continue;
+                    };
+                    assert_eq!((b[0], *b.last().unwrap()), (9, d.len()));
+                    let mut got = Vec::new();
+                    let mut open = false;
+                    for w in b.windows(2) {
+                        let mut r = Rows::default();
+                        parse(d, w[0], w[1], b',', 0, &mut r, usize::MAX);
+                        open |= r.open && w[1] < d.len();
+                        got.extend(r.rows);
+                    }
+                    if open {
+                        caught += 1;
+                    } else {
+                        taken += 1;
+                        assert_eq!(got, whole, "chunk {chunk} probe {probe}");
+                    }
+                }
+            }
+        }
+        assert!(
+            caught > 0 && taken > 0 && declined > 0,
+            "{caught} {taken} {declined}"
+        );
     }
 
     #[test]

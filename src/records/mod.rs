@@ -42,6 +42,11 @@ pub trait RecordSink {
     /// The parser has added records to the grid `span_grid` gave: what
     /// `end` does after a record (a batch scans itself when full).
     fn grid_filled(&mut self) {}
+    /// A quoted field was still open where the data ended: at the end of a
+    /// file, its last field; at the end of a chunk cut without the quote
+    /// pass, a sign the cut fell inside a record
+    /// (`csv::speculative_boundaries`).
+    fn open_quote(&mut self) {}
 }
 
 /// A batch's grid of spans, open to the CSV parser for whole records

@@ -383,6 +383,10 @@ impl RecordSink for BatchSink<'_, '_, '_> {
         self.s.oversize(offset, len);
     }
 
+    fn open_quote(&mut self) {
+        self.s.open_quote();
+    }
+
     #[inline(always)]
     fn span_grid(&mut self, data: &[u8]) -> Option<SpanGrid<'_>> {
         // The parser's offsets are into its data: they are the batch's

@@ -75,6 +75,39 @@ fn mapped_file_with_released_pages_matches_a_streamed_read() {
     }
 }
 
+/// A CSV's chunks are cut by guess, at the line after each chunk's worth
+/// (`csv::speculative_boundaries`), unless a quote comes near a cut: a
+/// quoted field longer than that look-back can still hold a guessed cut.
+/// The chunk before it then ends inside the quotes, and the scan is done
+/// again with the quote pass's cuts. Here the only quoted field, opened
+/// on the first record and closed 1.5 MB later, spans the first guessed
+/// cut (a MiB in), and no quote is near either cut; without the second
+/// scan, its lines after the cut counted as records of their own.
+#[test]
+fn a_guessed_cut_inside_a_long_quoted_field_is_scanned_again() {
+    let d = tmp();
+    let mut csv = format!("name,ssn,notes\n{},{},\"start\n", name(1), ssn(1));
+    let mut k = 10_000;
+    while csv.len() < 1_500_000 {
+        csv += &format!("{},{},inside\n", name(k), ssn(k));
+        k += 1;
+    }
+    csv += "end\"\n";
+    let mut rows = 1;
+    while csv.len() < 2_200_000 {
+        csv += &format!("{},{},plain\n", name(rows + 2), ssn(rows + 2));
+        rows += 1;
+    }
+    let f = write(d.path(), "long_quoted.csv", &csv);
+    let mib = (1u64 << 20).to_string();
+    let (one, _) = scan(&["-j", "1", "--chunk-size", "1073741824", s(&f)]);
+    assert_eq!(one["scanned"]["records"], rows);
+    for j in ["1", "2"] {
+        let (v, _) = scan(&["-j", j, "--chunk-size", &mib, s(&f)]);
+        assert_eq!(stable(v), stable(one.clone()), "-j {j}");
+    }
+}
+
 #[test]
 fn json_lines_and_text_are_chunk_invariant() {
     let d = tmp();
