@@ -383,6 +383,9 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
             // balance like work stealing, and exactly one tally per thread to
             // merge at the end (a fold would make one per split).
             let next = std::sync::atomic::AtomicUsize::new(0);
+            // Set when a worker finds a guessed cut wrong: the attempt's
+            // counts will be thrown away, so no more chunks are scanned.
+            let wrong = std::sync::atomic::AtomicBool::new(false);
             let done: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
             let blocks = Blocks::new(units.len(), threads);
             rayon::scope(|sc| {
@@ -395,7 +398,15 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
                             // Counted done even if the unit panics, so the
                             // others do not wait for its blocks for ever.
                             let _done = UnitDone(&blocks);
+                            if matches!(u, Unit::Chunk { .. })
+                                && wrong.load(std::sync::atomic::Ordering::Relaxed)
+                            {
+                                continue;
+                            }
                             w.run(u, &blocks);
+                            if w.wrong_cut {
+                                wrong.store(true, std::sync::atomic::Ordering::Relaxed);
+                            }
                         }
                         // Out of units: help with the streams still being read.
                         while let Some(b) = blocks.take() {
