@@ -539,6 +539,27 @@ unsafe fn plain_rows_avx2<const COMMA: bool>(
 /// instructions; 512 B, 1 KiB and 4 KiB did no better.
 const PREFETCH: usize = 2048;
 
+/// A plain field's first byte may not be a quote, a space or a control
+/// byte (see `plain_rows_in`), its last neither a space nor a control byte.
+static NOT_PLAIN_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b <= b' ' as usize || b == b'"' as usize;
+        b += 1;
+    }
+    t
+};
+static NOT_PLAIN_LAST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b <= b' ' as usize {
+        t[b] = true;
+        b += 1;
+    }
+    t
+};
+
 #[inline(always)]
 fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     data: &[u8],
@@ -633,13 +654,14 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
             if fe < len && data[fe] == delim {
                 // Spans are trimmed (as `detect::trim` trims): a value with
                 // a space or control byte at either end is left to the sink.
-                // SAFETY: `fe - 1` is in the data: `n != 0` is `fe > p`.
-                if n != 0
-                    && (n > max_field
-                        || b0 <= b' '
-                        || b0 == b'"'
-                        || unsafe { *data.get_unchecked(fe - 1) } <= b' ')
-                {
+                // Tested without a branch on each part: whether a field is
+                // empty varies from record to record in a sparse table, and
+                // a branch on it was mispredicted.
+                // SAFETY: `fe - 1` is in the field when `n != 0`; when
+                // `n == 0` it is the byte before it, or `fe == p == 0`.
+                let last = unsafe { *data.get_unchecked(fe.saturating_sub(1)) };
+                let ends_bad = NOT_PLAIN_FIRST[usize::from(b0)] | NOT_PLAIN_LAST[usize::from(last)];
+                if (n != 0) & (ends_bad | (n > max_field)) {
                     return (start, true);
                 }
                 if !put_span(&mut cell, &cells, stride, p, n) {
@@ -656,15 +678,14 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
             } else {
                 // The record's last field. A CR before its newline (or the
                 // end of data) belongs to the line ending, not the value.
-                let value_end = if n != 0 && data[fe - 1] == b'\r' {
-                    fe - 1
-                } else {
-                    fe
-                };
+                // Without branches, as above (a last column empty in some
+                // records and not in others).
+                let cr = (n != 0) & (data[fe.saturating_sub(1)] == b'\r');
+                let value_end = fe - usize::from(cr);
                 let n = value_end - p;
-                if n != 0
-                    && (n > max_field || b0 <= b' ' || b0 == b'"' || data[value_end - 1] <= b' ')
-                {
+                let last = data[value_end.saturating_sub(1)];
+                let ends_bad = NOT_PLAIN_FIRST[usize::from(b0)] | NOT_PLAIN_LAST[usize::from(last)];
+                if (n != 0) & (ends_bad | (n > max_field)) {
                     return (start, true);
                 }
                 if !put_span(&mut cell, &cells, stride, p, n) {
