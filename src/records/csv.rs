@@ -560,6 +560,17 @@ static NOT_PLAIN_LAST: [bool; 256] = {
     t
 };
 
+/// Whether a field of `n` bytes, first `b0` and last `last`, is not plain,
+/// tested without a branch on each part: whether a field is empty varies
+/// from record to record in a sparse table, and the short-circuit test
+/// that branched on it was mispredicted. `b0` and `last` may be any byte
+/// when `n == 0`.
+#[inline(always)]
+fn not_plain(b0: u8, last: u8, n: usize, max_field: usize) -> bool {
+    let ends_bad = NOT_PLAIN_FIRST[usize::from(b0)] | NOT_PLAIN_LAST[usize::from(last)];
+    (n != 0) & (ends_bad | (n > max_field))
+}
+
 #[inline(always)]
 fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     data: &[u8],
@@ -666,14 +677,10 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
             if fe < len && data[fe] == delim {
                 // Spans are trimmed (as `detect::trim` trims): a value with
                 // a space or control byte at either end is left to the sink.
-                // Tested without a branch on each part: whether a field is
-                // empty varies from record to record in a sparse table, and
-                // a branch on it was mispredicted.
                 // SAFETY: `fe - 1` is in the field when `n != 0`; when
                 // `n == 0` it is the byte before it, or `fe == p == 0`.
                 let last = unsafe { *data.get_unchecked(fe.saturating_sub(1)) };
-                let ends_bad = NOT_PLAIN_FIRST[usize::from(b0)] | NOT_PLAIN_LAST[usize::from(last)];
-                if (n != 0) & (ends_bad | (n > max_field)) {
+                if not_plain(b0, last, n, max_field) {
                     return (start, true);
                 }
                 if !put_span(&mut cell, &cells, stride, p, n) {
@@ -690,14 +697,12 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
             } else {
                 // The record's last field. A CR before its newline (or the
                 // end of data) belongs to the line ending, not the value.
-                // Without branches, as above (a last column empty in some
-                // records and not in others).
+                // Without a branch on its emptiness either (a last column
+                // empty in some records and not in others).
                 let cr = (n != 0) & (data[fe.saturating_sub(1)] == b'\r');
                 let value_end = fe - usize::from(cr);
                 let n = value_end - p;
-                let last = data[value_end.saturating_sub(1)];
-                let ends_bad = NOT_PLAIN_FIRST[usize::from(b0)] | NOT_PLAIN_LAST[usize::from(last)];
-                if (n != 0) & (ends_bad | (n > max_field)) {
+                if not_plain(b0, data[value_end.saturating_sub(1)], n, max_field) {
                     return (start, true);
                 }
                 if !put_span(&mut cell, &cells, stride, p, n) {
