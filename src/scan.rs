@@ -384,7 +384,8 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
             // merge at the end (a fold would make one per split).
             let next = std::sync::atomic::AtomicUsize::new(0);
             // Set when a worker finds a guessed cut wrong: the attempt's
-            // counts will be thrown away, so no more chunks are scanned.
+            // counts will be thrown away, so no more chunks are scanned,
+            // and the scan is redone.
             let wrong = std::sync::atomic::AtomicBool::new(false);
             let done: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
             let blocks = Blocks::new(units.len(), threads);
@@ -429,7 +430,7 @@ pub fn run(eng: &Engine, opts: &ScanOptions, paths: &[PathBuf]) -> ScanResult {
                 _ => Worker::new(eng, &cfg, opts),
             };
             worker.tally.settle();
-            let wrong_cut = worker.wrong_cut;
+            let wrong_cut = wrong.into_inner();
             let mut notes = worker.notes;
             skipped.extend(worker.skipped);
             for (path, i) in &worker.issues {
@@ -915,7 +916,8 @@ struct Worker<'a> {
     matrices: Vec<MatrixFile>,
     bytes: u64,
     /// A guessed chunk boundary fell inside a quoted field: what this
-    /// worker counted is wrong, and the scan is redone.
+    /// worker counted is wrong (the run's flag for the attempt is set
+    /// from it after each unit).
     wrong_cut: bool,
 }
 
@@ -1292,7 +1294,6 @@ impl<'a> Worker<'a> {
         self.genomic.extend(o.genomic);
         self.matrices.extend(o.matrices);
         self.bytes += o.bytes;
-        self.wrong_cut |= o.wrong_cut;
         self
     }
 
