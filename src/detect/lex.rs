@@ -828,7 +828,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         && v[0].is_ascii_alphabetic()
         && pick_by_column(eng, col, Matcher::Icd10, false).is_none()
         && pick_by_column(eng, col, Matcher::Mbi, true).is_none()
-        && v.iter().all(|&b| is_alnum(b))
+        && alnum_end(v, 0) == n
     {
         return;
     }
