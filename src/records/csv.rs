@@ -491,7 +491,9 @@ fn parse_record<S: RecordSink>(
 ///
 /// `COMMA`: the delimiter is a comma and no field of `data` can pass
 /// `max_field` (the data is no longer), so the loop holds neither in a
-/// register.
+/// register. `clean`: where `clean_rows` is next tried, kept across the
+/// calls of one parse.
+#[allow(clippy::too_many_arguments)]
 fn plain_rows<const COMMA: bool>(
     data: &[u8],
     ends: &FieldEnds<'_>,
@@ -500,14 +502,33 @@ fn plain_rows<const COMMA: bool>(
     max_field: usize,
     base: u64,
     g: &mut SpanGrid<'_>,
+    clean: &mut CleanTry,
 ) -> (usize, bool) {
     #[cfg(target_arch = "x86_64")]
     if ends.avx2() {
         // SAFETY: the field finder chose AVX2, so the CPU has it.
-        return unsafe { plain_rows_avx2::<COMMA>(data, ends, p, delim, max_field, base, g) };
+        return unsafe {
+            plain_rows_avx2::<COMMA>(data, ends, p, delim, max_field, base, g, clean)
+        };
     }
-    plain_rows_in::<COMMA, false>(data, ends, p, delim, max_field, base, g)
+    plain_rows_in::<COMMA, false>(data, ends, p, delim, max_field, base, g, clean)
 }
+
+/// When `plain_rows` next tries `clean_rows`: at `from` (a position in
+/// the parser's data). A try that takes no record (a block that is not
+/// clean where the records start) puts the next try `skip` bytes past
+/// the block, `skip` doubling with each such try up to 64 KiB: a file of
+/// quoted fields stops at every record, and trying its every record's
+/// first block cost 1.8% more instructions. A try that takes one resets
+/// it.
+#[derive(Default)]
+struct CleanTry {
+    from: usize,
+    skip: usize,
+}
+
+/// The most `CleanTry::skip` grows to.
+const CLEAN_MAX_SKIP: usize = 1 << 16;
 
 /// `plain_rows` compiled for AVX2, each block classified inline: through
 /// the field finder's call, a block cost some 38 instructions (slicing,
@@ -520,6 +541,7 @@ fn plain_rows<const COMMA: bool>(
 #[cfg(target_arch = "x86_64")]
 #[inline(never)]
 #[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn plain_rows_avx2<const COMMA: bool>(
     data: &[u8],
     ends: &FieldEnds<'_>,
@@ -528,8 +550,9 @@ unsafe fn plain_rows_avx2<const COMMA: bool>(
     max_field: usize,
     base: u64,
     g: &mut SpanGrid<'_>,
+    clean: &mut CleanTry,
 ) -> (usize, bool) {
-    plain_rows_in::<COMMA, true>(data, ends, p, delim, max_field, base, g)
+    plain_rows_in::<COMMA, true>(data, ends, p, delim, max_field, base, g, clean)
 }
 
 /// Whether `clean_rows` can run: the CPU has what it is compiled for, the
@@ -580,9 +603,10 @@ struct CleanGrid<'a> {
 /// first record that reaches a block that is not clean, has more fields
 /// than the grid's width, is longer than `max_field` or runs past the
 /// data's last whole block, or when the grid is full. Returns where it
-/// stopped (a record's start), the grid's rows and where the block that
-/// stopped it ends (the field loop takes the records up to there; the
-/// data's length when it ran out of blocks).
+/// stopped (a record's start), the grid's rows and where it may be tried
+/// again: past the block that stopped it (the field loop takes the
+/// records up to there), where it stopped when the grid is full, the
+/// data's length when it ran out of blocks.
 ///
 /// Why: the field loop cost some 44 instructions a field on the people
 /// corpus (its mask walked bit by bit, three bytes read and tested per
@@ -760,7 +784,9 @@ unsafe fn clean_rows(
             rec = end + 1;
             head = idx + 1;
             if row >= rows {
-                return (rec, row, blk + 64);
+                // Full, not stopped: the next grid's records are tried
+                // here at once.
+                return (rec, row, rec);
             }
         }
         if tail - head > width {
@@ -817,6 +843,7 @@ fn not_plain(b0: u8, last: u8, n: usize, max_field: usize) -> bool {
 }
 
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     data: &[u8],
     ends: &FieldEnds<'_>,
@@ -825,6 +852,7 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     max_field: usize,
     base: u64,
     g: &mut SpanGrid<'_>,
+    clean: &mut CleanTry,
 ) -> (usize, bool) {
     let (delim, max_field) = if COMMA {
         debug_assert!(delim == b',' && data.len() <= max_field);
@@ -850,7 +878,7 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     // after the blocks that stopped it, which the field loop takes.
     #[cfg(target_arch = "x86_64")]
     let mut clean_from = if AVX2 && clean_ok(delim, width) {
-        p
+        clean.from
     } else {
         usize::MAX
     };
@@ -883,7 +911,14 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
                 };
                 clean_rows(data, p, delim, max_field, &grid, offsets, row)
             };
-            (p, row, clean_from) = (next, r, resume);
+            if next > p {
+                clean.skip = 0;
+            } else {
+                clean.skip = (clean.skip * 2).clamp(64, CLEAN_MAX_SKIP);
+            }
+            clean_from = resume.saturating_add(clean.skip);
+            clean.from = clean_from;
+            (p, row) = (next, r);
             if row >= rows {
                 return (p, false);
             }
@@ -1120,15 +1155,19 @@ fn parse_with<S: RecordSink>(
     let mut p = start;
     let end = view.len();
     let comma = delim == b',' && view.len() <= max_field;
+    let mut clean = CleanTry {
+        from: start,
+        skip: 0,
+    };
     while p < end {
         // Plain records go straight to the sink's grid, many at a time;
         // the one they stop at, if not plain, is parsed below.
         if let Some(mut g) = sink.span_grid(view) {
             let before = g.offsets.len();
             let (next, stuck) = if comma {
-                plain_rows::<true>(view, &ends, p, delim, max_field, base, &mut g)
+                plain_rows::<true>(view, &ends, p, delim, max_field, base, &mut g, &mut clean)
             } else {
-                plain_rows::<false>(view, &ends, p, delim, max_field, base, &mut g)
+                plain_rows::<false>(view, &ends, p, delim, max_field, base, &mut g, &mut clean)
             };
             let added = g.offsets.len() > before;
             if added {
