@@ -521,13 +521,14 @@ fn plain_rows<const COMMA: bool>(
 /// quoted fields stops at every record, and trying its every record's
 /// first block cost 1.8% more instructions. A try that takes one resets
 /// it.
-#[derive(Default)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 struct CleanTry {
     from: usize,
     skip: usize,
 }
 
 /// The most `CleanTry::skip` grows to.
+#[cfg(target_arch = "x86_64")]
 const CLEAN_MAX_SKIP: usize = 1 << 16;
 
 /// `plain_rows` compiled for AVX2, each block classified inline: through
@@ -570,10 +571,12 @@ fn clean_ok(delim: u8, width: usize) -> bool {
 
 /// The most columns a table may have for `clean_rows`: its queue holds a
 /// record's field ends so far plus one block's.
+#[cfg(target_arch = "x86_64")]
 const CLEAN_MAX_WIDTH: usize = 512;
 
 /// Room for `CLEAN_MAX_WIDTH` pending ends, a block's 64 and the eight a
 /// flattening step may write past the last.
+#[cfg(target_arch = "x86_64")]
 const CLEAN_QUEUE: usize = 1024;
 
 /// The grid as `clean_rows` writes it: `cells` is `g.spans`'s range,
@@ -854,6 +857,8 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     g: &mut SpanGrid<'_>,
     clean: &mut CleanTry,
 ) -> (usize, bool) {
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = clean;
     let (delim, max_field) = if COMMA {
         debug_assert!(delim == b',' && data.len() <= max_field);
         (b',', usize::MAX)
