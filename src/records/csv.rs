@@ -556,15 +556,14 @@ unsafe fn plain_rows_avx2<const COMMA: bool>(
     plain_rows_in::<COMMA, true>(data, ends, p, delim, max_field, base, g, clean)
 }
 
-/// Whether `clean_rows` can run: the CPU has what it is compiled for, the
-/// grid is narrow enough for its queue, and the delimiter is neither a
-/// space (its masks tell a value's padding by spaces) nor a newline or
-/// quote.
+/// Whether `clean_rows` can run, asked by the AVX2 loop (so AVX2 is
+/// known): the CPU has the rest of what it is compiled for, the grid is
+/// narrow enough for its queue, and the delimiter is neither a space (its
+/// masks tell a value's padding by spaces) nor a newline or quote.
 #[cfg(target_arch = "x86_64")]
 fn clean_ok(delim: u8, width: usize) -> bool {
     (1..=CLEAN_MAX_WIDTH).contains(&width)
         && !matches!(delim, b' ' | b'\n' | b'"')
-        && std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("popcnt")
         && std::arch::is_x86_feature_detected!("bmi1")
 }
@@ -879,14 +878,10 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     #[cfg(target_arch = "x86_64")]
     let width = g.spans.len() / stride;
     let cells = g.spans.as_mut_ptr_range();
-    // Where `clean_rows` may take the records on (`usize::MAX`: never):
-    // after the blocks that stopped it, which the field loop takes.
+    // Whether `clean_rows` may take the records on, from `clean.from`
+    // (past the blocks that stopped it, which the field loop takes).
     #[cfg(target_arch = "x86_64")]
-    let mut clean_from = if AVX2 && clean_ok(delim, width) {
-        clean.from
-    } else {
-        usize::MAX
-    };
+    let clean_on = AVX2 && clean_ok(delim, width);
     // `m` holds the delimiters and newlines of blocks `blk` and `blk + 64`
     // at or after `p`: each field's end is its lowest bit, cleared as it
     // is taken. Two blocks at a time: whether a field's end lies past the
@@ -903,9 +898,10 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
     let (mut blk, mut m) = seek(p);
     'records: while p < len {
         #[cfg(target_arch = "x86_64")]
-        if p >= clean_from {
-            // SAFETY: `clean_ok` checked the CPU and the width; `row <
-            // rows <= stride` (above, and below after each record).
+        if clean_on && p >= clean.from {
+            // SAFETY: `AVX2` and `clean_ok` checked the CPU and the
+            // width; `row < rows <= stride` (above, and below after each
+            // record).
             let (next, r, resume) = unsafe {
                 let grid = CleanGrid {
                     cells: &cells,
@@ -921,8 +917,7 @@ fn plain_rows_in<const COMMA: bool, const AVX2: bool>(
             } else {
                 clean.skip = (clean.skip * 2).clamp(64, CLEAN_MAX_SKIP);
             }
-            clean_from = resume.saturating_add(clean.skip);
-            clean.from = clean_from;
+            clean.from = resume.saturating_add(clean.skip);
             (p, row) = (next, r);
             if row >= rows {
                 return (p, false);
