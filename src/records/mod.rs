@@ -68,7 +68,10 @@ pub struct SpanGrid<'a> {
 
 /// A field where it lies in the data its parser read, trimmed of ASCII
 /// whitespace; `len == 0` for a column the record does not fill.
+/// `repr(C)`: a batch reads the lengths of a column's spans eight at a
+/// time (`scan::batch::live_rows`).
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Span {
     pub start: u64,
     pub len: u32,
