@@ -759,7 +759,11 @@ pub struct Tally {
     /// Indexed by a hit's detector byte (no bounds check per detection);
     /// entries past the catalog stay zero.
     pub det_matches: Box<[u64; 256]>,
-    pub det_records: Vec<u64>,
+    /// Records per detector, up to the last fold of `found`: read through
+    /// `det_records()`.
+    det_records: Vec<u64>,
+    /// The detectors of the records since the last fold (see `Found`).
+    found: Found,
     pub gov_records: u64,
     /// Records that counted as a person of their own (no identifier, or the
     /// person key missing): the counts are then an upper bound.
@@ -780,6 +784,7 @@ impl Tally {
             limit,
             det_matches: Box::new([0; 256]),
             det_records: vec![0; detectors],
+            found: Found::default(),
             gov_records: 0,
             own_identity_records: 0,
             non_us_records: 0,
@@ -793,10 +798,28 @@ impl Tally {
     pub fn settle(&mut self) {
         self.persons.settle(self.limit);
         self.devices.settle();
+        self.found.fold_into(&mut self.det_records);
+    }
+
+    /// Records per detector: what the report reads. Whether or not the
+    /// tally is settled.
+    pub fn det_records(&self) -> Vec<u64> {
+        let mut r = self.det_records.clone();
+        self.found.clone().fold_into(&mut r);
+        r
+    }
+
+    /// Counts a record's detectors (`matched`) toward their record
+    /// counts, as a bit-mask kept until `Found` is full.
+    #[inline(always)]
+    fn count_detectors(&mut self, found: crate::detect::DetMask) {
+        if self.found.push(found) {
+            self.found.fold_into(&mut self.det_records);
+        }
     }
 
     fn is_settled(&self) -> bool {
-        self.persons.is_settled(self.limit) && self.devices.is_settled()
+        self.persons.is_settled(self.limit) && self.devices.is_settled() && self.found.n == 0
     }
 
     /// The merge whose result only the report reads: where both tallies'
@@ -950,11 +973,14 @@ pub fn finish_record(
     // decide by themselves: the categories and U.S. evidence.
     let found = rec.matched;
     let sets = eng.det_sets();
+    t.count_detectors(found);
+    // A test of the mask per category, with no branch: a walk over the
+    // record's detectors (a dozen in a dense row, a different number
+    // from row to row) ended in a mispredicted branch.
     let mut cats = CategorySet::default();
-    for_each_bit(found, |d| {
-        t.det_records[d] += 1;
-        cats.0 |= sets.category_of[d];
-    });
+    for (k, m) in sets.category_masks.iter().enumerate() {
+        cats.0 |= u8::from(found & m != 0) << k;
+    }
     let mut us_evidence = rec.us_evidence || found & sets.us != 0;
     let nanp_found = found & sets.nanp_us != 0;
     // Per detection, without a branch on what was found (which detectors
@@ -1053,6 +1079,78 @@ pub fn finish_record(
         person
     };
     t.add(person, cats, device);
+}
+
+/// The detector masks of a tally's last records, counted per detector a
+/// batch at a time: adding one to the record count of each detector a
+/// record found was a walk over its dozen detectors, ended in a branch
+/// mispredicted from row to row; here a record costs two stores, and a
+/// fold counts each detector found in the batch over the batch's masks
+/// in a loop of fixed length (`benches/NOTES.md`).
+#[derive(Clone)]
+struct Found {
+    lo: Box<[u64; FOUND]>,
+    hi: Box<[u64; FOUND]>,
+    n: usize,
+}
+
+const FOUND: usize = 64;
+
+impl Default for Found {
+    fn default() -> Found {
+        Found {
+            lo: Box::new([0; FOUND]),
+            hi: Box::new([0; FOUND]),
+            n: 0,
+        }
+    }
+}
+
+impl Found {
+    /// Keeps `m`; true when full (fold next).
+    #[inline(always)]
+    fn push(&mut self, m: crate::detect::DetMask) -> bool {
+        self.lo[self.n % FOUND] = m as u64;
+        self.hi[self.n % FOUND] = (m >> 64) as u64;
+        self.n += 1;
+        self.n == FOUND
+    }
+
+    /// Adds each detector's records among the kept masks to `records`,
+    /// and empties.
+    fn fold_into(&mut self, records: &mut [u64]) {
+        let (lo, hi) = (&self.lo[..self.n], &self.hi[..self.n]);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present.
+            unsafe { fold_avx2(lo, hi, records) };
+            self.n = 0;
+            return;
+        }
+        fold(lo, hi, records);
+        self.n = 0;
+    }
+}
+
+/// `fold` with four masks a step where SSE2 took two (the sums are
+/// vectorised).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn fold_avx2(lo: &[u64], hi: &[u64], records: &mut [u64]) {
+    fold(lo, hi, records)
+}
+
+/// Each detector's records among masks `lo`, `hi` (its bit of either)
+/// added to `records`.
+#[inline(always)]
+fn fold(lo: &[u64], hi: &[u64], records: &mut [u64]) {
+    for (half, base) in [(lo, 0), (hi, 64)] {
+        let any = half.iter().fold(0, |a, &m| a | m);
+        for_each_bit(u128::from(any), |b| {
+            let c: u64 = half.iter().map(|&m| (m >> b) & 1).sum();
+            records[base + b] += c;
+        });
+    }
 }
 
 /// Calls `f` with the index of every set bit of `mask`, lowest first. The
@@ -1184,6 +1282,38 @@ mod tests {
     use super::*;
     use crate::category::IdClass;
     use proptest::prelude::*;
+
+    proptest! {
+        /// Records per detector, counted from kept masks a fold at a time,
+        /// are each detector's records counted one by one: read before a
+        /// fold, after one, and settled; over merges too.
+        #[test]
+        fn detector_records_fold_to_their_counts(
+            masks in proptest::collection::vec(
+                prop_oneof![Just(0u128), any::<u128>(), (0u32..128).prop_map(|b| 1u128 << b)],
+                0..300,
+            ),
+            split in any::<proptest::sample::Index>(),
+        ) {
+            let want: Vec<u64> = (0..128)
+                .map(|d| masks.iter().filter(|&&m| m >> d & 1 == 1).count() as u64)
+                .collect();
+            let mut t = Tally::new(128, 100);
+            for &m in &masks {
+                t.count_detectors(m);
+            }
+            prop_assert_eq!(t.det_records(), want.clone());
+            t.settle();
+            prop_assert_eq!(&t.det_records, &want);
+            prop_assert_eq!(t.det_records(), want.clone());
+            let at = split.index(masks.len() + 1);
+            let (mut a, mut b) = (Tally::new(128, 100), Tally::new(128, 100));
+            masks[..at].iter().for_each(|&m| a.count_detectors(m));
+            masks[at..].iter().for_each(|&m| b.count_detectors(m));
+            a.merge(b);
+            prop_assert_eq!(a.det_records(), want);
+        }
+    }
 
     fn ids(n: u64, salt: u64) -> impl Iterator<Item = IdHash> {
         let k = IdentityKey::default();
@@ -1336,7 +1466,7 @@ mod tests {
                 for d in 0..eng.len() {
                     let n = hits.iter().filter(|h| h.0 == d).count() as u64;
                     prop_assert_eq!(t.det_matches[d], n, "matches of {}", d);
-                    prop_assert_eq!(t.det_records[d], u64::from(n > 0), "records of {}", d);
+                    prop_assert_eq!(t.det_records()[d], u64::from(n > 0), "records of {}", d);
                 }
             }
         }
@@ -1615,7 +1745,7 @@ mod tests {
                     b.add(h, s, (!h ^ (u128::from(d) << 100)) & IDENTITY_BITS);
                 }
                 b.records += 1;
-                b.det_records[2] += 1;
+                b.count_detectors(crate::detect::bit(2));
             }
             let mut want = a.clone();
             want.merge(b.clone());
@@ -1630,7 +1760,7 @@ mod tests {
             assert_eq!(a.union_count(), want.union_count(), "{case:?}");
             assert_eq!(a.records, na + nb, "{case:?}");
             assert_eq!(a.det_matches[1], 2 * na, "{case:?}");
-            assert_eq!(a.det_records[2], nb, "{case:?}");
+            assert_eq!(a.det_records()[2], nb, "{case:?}");
         }
     }
 

@@ -42,13 +42,14 @@ pub fn json(eng: &Engine, r: &ScanResult, ev: &Evaluation, a: &Assumptions) -> V
         cats.insert(c.category.id().to_string(), o);
     }
     let mut dets = serde_json::Map::new();
+    let det_records = r.tally.det_records();
     for (i, d) in eng.catalog.detectors.iter().enumerate() {
         dets.insert(
             d.id.clone(),
             json!({
                 "category": d.category.id(),
                 "matches": r.tally.det_matches[i],
-                "records": r.tally.det_records[i],
+                "records": det_records[i],
             }),
         );
     }

@@ -349,11 +349,9 @@ pub struct Engine {
 /// instead of a pass over the detectors it found (twenty, in a dense row).
 #[derive(Debug)]
 pub struct DetSets {
-    /// Per detector, the `CategorySet` bit of the sensitive category it
-    /// finds (0: none): a record's categories are gathered in the walk
-    /// over its detectors that counts them, where a test per category was
-    /// a loop of its own.
-    pub category_of: [u8; 128],
+    /// Per `CategorySet` bit, the detectors that find its sensitive
+    /// category.
+    pub category_masks: [DetMask; crate::category::CATEGORY_COUNT],
     /// Detectors that are U.S. evidence outright.
     pub us: DetMask,
     /// NANP phones: U.S. evidence outside the non-U.S. area codes.
@@ -372,7 +370,7 @@ pub struct DetSets {
 impl DetSets {
     fn of(facts: &[DetFacts]) -> DetSets {
         let mut s = DetSets {
-            category_of: [0; 128],
+            category_masks: [0; crate::category::CATEGORY_COUNT],
             us: 0,
             nanp_us: 0,
             strengths: Vec::new(),
@@ -387,7 +385,7 @@ impl DetSets {
             };
         for (d, f) in facts.iter().enumerate() {
             if let Some(c) = f.sensitive {
-                s.category_of[d] = c.bit();
+                s.category_masks[c.bit().trailing_zeros() as usize] |= bit(d);
             }
             if f.rule & DetFacts::NOT_DEMOGRAPHIC != 0 {
                 s.not_demographic |= bit(d);
