@@ -24,6 +24,7 @@ use std::hash::BuildHasher;
 /// Longer values (free text, addresses with notes) rarely repeat and would
 /// make the memo a copy of the column.
 const MAX_KEY: usize = 64;
+const _: () = assert!(MAX_KEY <= u8::MAX as usize, "an entry's key_len is a byte");
 /// Bounds per column: entries and bytes (keys plus replayed detections).
 const MAX_ENTRIES: usize = 1 << 12;
 const MAX_BYTES: usize = 1 << 17;
@@ -45,7 +46,11 @@ struct Entry {
     key: [u64; 2],
     /// Key bytes at `start`, then the encoded detections.
     start: u32,
-    key_len: u16,
+    key_len: u8,
+    /// The value's country flags (`US`, `FOREIGN`), also the first byte
+    /// of its detections: a value with no detection (a state, a city)
+    /// replays from the entry alone, with no load from `bytes`.
+    flags: u8,
     delta_len: u16,
 }
 
@@ -218,8 +223,12 @@ impl ValueMemo {
             })
         };
         if let Some(e) = found {
-            let at = e.start as usize + e.key_len as usize;
-            replay(&bytes[at..at + e.delta_len as usize], rec);
+            rec.us_evidence |= e.flags & US != 0;
+            rec.foreign_evidence |= e.flags & FOREIGN != 0;
+            if e.delta_len > 1 {
+                let at = e.start as usize + e.key_len as usize;
+                replay(&bytes[at + 1..at + e.delta_len as usize], rec);
+            }
             self.window_hits += 1;
         } else if self.full() {
             // Nothing more is learnt: a miss is a scan (a full ZIP code
@@ -297,7 +306,8 @@ impl ValueMemo {
                 [hash, 0]
             },
             start: start as u32,
-            key_len: v.len() as u16,
+            key_len: v.len() as u8,
+            flags,
             delta_len,
         };
         self.table.insert_unique(hash, e, Entry::hash);
@@ -388,15 +398,13 @@ fn scan_with(
     }
 }
 
-/// Pushes a memoised value's detections, as scanning it did.
+/// Pushes a memoised value's detections (past its flags byte), as
+/// scanning it did.
 #[inline(always)]
-fn replay(delta: &[u8], rec: &mut RecordHits) {
-    let flags = delta[0];
-    rec.us_evidence |= flags & US != 0;
-    rec.foreign_evidence |= flags & FOREIGN != 0;
+fn replay(hits: &[u8], rec: &mut RecordHits) {
     // Each detection: its detector, its value's length (two bytes) and
     // the value. Split off the front, one bounds check a part.
-    let mut rest = &delta[1..];
+    let mut rest = hits;
     while let Some((&[det, lo, hi], tail)) = rest.split_first_chunk::<3>() {
         let (v, tail) = tail.split_at(usize::from(u16::from_le_bytes([lo, hi])));
         rec.push(usize::from(det), v);
