@@ -18,7 +18,6 @@
 
 use super::lex::Scratch;
 use super::{ColumnCtx, Engine, GeoRole, RecordHits};
-use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
 /// Longer values (free text, addresses with notes) rarely repeat and would
@@ -34,11 +33,13 @@ const MAX_BYTES: usize = 1 << 17;
 pub const WORKER_BUDGET: usize = 16 << 20;
 /// The most one JSON key path's memo may take of its half of the budget.
 pub const KEY_SHARE: usize = 1 << 16;
-/// A table entry and its share of the hash table's control bytes.
-const ENTRY_COST: usize = std::mem::size_of::<Entry>() + 2;
+/// A table entry and its share of the table's empty slots: at most four
+/// slots an entry (at most half are full, and doubling halves that).
+const ENTRY_COST: usize = 4 * std::mem::size_of::<Entry>();
 /// The hit rate is judged over windows of this many lookups.
 const WINDOW: u32 = 1024;
 
+#[derive(Clone, Copy, Default)]
 struct Entry {
     /// A short key's bytes (up to `SHORT`, zero past its end), compared
     /// whole: most keys of a repeating column are names and codes. A long
@@ -46,6 +47,7 @@ struct Entry {
     key: [u64; 2],
     /// Key bytes at `start`, then the encoded detections.
     start: u32,
+    /// 0 in an empty slot (no key is empty).
     key_len: u8,
     /// The value's country flags (`US`, `FOREIGN`), also the first byte
     /// of its detections: a value with no detection (a state, a city)
@@ -61,6 +63,78 @@ impl Entry {
         } else {
             self.key[0]
         }
+    }
+}
+
+/// The memo's table: open addressing over the entries themselves, probed
+/// linearly, at most half full. A lookup loads the slot its hash names and
+/// compares: one load before the answer, where hashbrown's probe loaded a
+/// group of control bytes and then the entry (`benches/NOTES.md`).
+struct Slots {
+    slots: Vec<Entry>,
+    len: usize,
+    /// 64 less the slots' bits: a key's first slot is its hash's top bits
+    /// (its low bits ran ZIP codes together: `benches/NOTES.md`).
+    shift: u32,
+}
+
+impl Default for Slots {
+    fn default() -> Slots {
+        // No slots: any first slot is past the end.
+        Slots {
+            slots: Vec::new(),
+            len: 0,
+            shift: 63,
+        }
+    }
+}
+
+impl Slots {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The entry `eq` accepts among those of `hash`'s probe sequence.
+    #[inline(always)]
+    fn find(&self, hash: u64, mut eq: impl FnMut(&Entry) -> bool) -> Option<&Entry> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = (hash >> self.shift) as usize;
+        loop {
+            let e = self.slots.get(i)?;
+            if e.key_len == 0 {
+                return None;
+            }
+            if eq(e) {
+                return Some(e);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `e` (whose key is not in the table) under `hash`; doubles the
+    /// slots first if that would pass half full, placing every entry again
+    /// by `rehash`.
+    fn insert_unique(&mut self, hash: u64, e: Entry, rehash: impl Fn(&Entry) -> u64) {
+        debug_assert!(e.key_len > 0);
+        if 2 * (self.len + 1) > self.slots.len() {
+            let grown = vec![Entry::default(); (2 * self.slots.len()).max(64)];
+            self.shift = 64 - grown.len().trailing_zeros();
+            let old = std::mem::replace(&mut self.slots, grown);
+            for o in old.iter().filter(|o| o.key_len > 0) {
+                self.place(rehash(o), *o);
+            }
+        }
+        self.place(hash, e);
+        self.len += 1;
+    }
+
+    fn place(&mut self, hash: u64, e: Entry) {
+        let mask = self.slots.len() - 1;
+        let mut i = (hash >> self.shift) as usize;
+        while self.slots[i].key_len != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = e;
     }
 }
 
@@ -106,7 +180,7 @@ pub fn short_key(v: &[u8]) -> u128 {
 
 /// The memo of one column (or one JSON key path).
 pub struct ValueMemo {
-    table: HashTable<Entry>,
+    table: Slots,
     bytes: Vec<u8>,
     hasher: foldhash::fast::FixedState,
     window_lookups: u32,
@@ -129,7 +203,7 @@ pub struct ValueMemo {
 impl Default for ValueMemo {
     fn default() -> Self {
         ValueMemo {
-            table: HashTable::new(),
+            table: Slots::default(),
             bytes: Vec::new(),
             hasher: foldhash::fast::FixedState::with_seed(0x6275_6c6b_7363_616e),
             window_lookups: 0,
@@ -356,7 +430,7 @@ impl ValueMemo {
         let rate = self.window_hits as f64 / self.window_lookups as f64;
         if rate < 0.05 || (full && rate < 0.5) {
             self.off = true;
-            self.table = HashTable::new();
+            self.table = Slots::default();
             self.bytes = Vec::new();
         }
         self.window_lookups = 0;
@@ -577,11 +651,41 @@ mod tests {
         assert!(ValueMemo::for_column(&eng.column_ctx("city"), WORKER_BUDGET / 100_000).off);
     }
 
+    /// The table finds every entry it was given and none it was not,
+    /// whatever the hashes: all alike (one probe run wrapping around the
+    /// slots), few, or spread; across its growths.
+    #[test]
+    fn slots_find_what_they_hold() {
+        for spread in [1u64, 3, 1 << 40, u64::MAX] {
+            let hash = |k: u64| k.wrapping_mul(spread) ^ (spread >> 1);
+            let entry = |k: u64| Entry {
+                key: [k, !k],
+                start: k as u32,
+                key_len: 1 + (k % 16) as u8,
+                flags: 0,
+                delta_len: 1,
+            };
+            let rehash = |e: &Entry| hash(e.key[0]);
+            let mut t = Slots::default();
+            assert!(t.find(hash(0), |_| true).is_none());
+            for k in 0..300u64 {
+                t.insert_unique(hash(k), entry(k), rehash);
+                assert_eq!(t.len(), k as usize + 1);
+                assert!(2 * t.len() <= t.slots.len());
+                for j in [0, k / 2, k] {
+                    let e = t.find(hash(j), |e| e.key[0] == j).expect("held");
+                    assert_eq!((e.key, e.start), (entry(j).key, j as u32));
+                }
+                assert!(t.find(hash(k + 1), |e| e.key[0] == k + 1).is_none());
+            }
+        }
+    }
+
     #[test]
     fn a_memo_stays_within_its_share() {
         let eng = Engine::builtin();
         let col = eng.column_ctx("first_name");
-        let share = 8 << 10;
+        let share = 24 << 10;
         let mut m = ValueMemo::for_column(&col, share);
         let mut rec = RecordHits::default();
         for i in 0..20_000 {
@@ -591,6 +695,8 @@ mod tests {
             let v = format!("Name{:04}", i % 300);
             m.scan(&eng, &col, v.as_bytes(), &mut rec);
             assert!(m.bytes.len() + m.table.len() * ENTRY_COST <= share + 64 + ENTRY_COST);
+            let slots = m.table.slots.len() * std::mem::size_of::<Entry>();
+            assert!(slots <= m.table.len().max(16) * ENTRY_COST);
         }
         assert!(!m.off);
     }
