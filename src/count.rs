@@ -819,7 +819,7 @@ impl Tally {
     }
 
     fn is_settled(&self) -> bool {
-        self.persons.is_settled(self.limit) && self.devices.is_settled() && self.found.n == 0
+        self.persons.is_settled(self.limit) && self.devices.is_settled()
     }
 
     /// The merge whose result only the report reads: where both tallies'

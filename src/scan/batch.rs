@@ -69,8 +69,8 @@ pub(super) struct Batch {
     /// fields there itself (`RecordSink::span_grid`).
     grid: Vec<Cell>,
     stride: usize,
-    /// The grid column being scanned: which of its cells hold a value
-    /// (see `live_rows`).
+    /// Which of the grid's cells hold a value, column by column (see
+    /// `live_rows`).
     live: Vec<u64>,
     /// Values scanned one by one, in file order, after the grouped ones.
     ordered: Vec<(Cell, How)>,
@@ -505,9 +505,9 @@ enum Visit<'c> {
 }
 
 /// Runs `$body` with `$c` bound to each cell `$cells` (a `Visit`) names
-/// that is not empty, in row order; `continue` goes to the next. A macro, not a method taking
-/// a closure: the closure, holding a value's whole scan, was compiled out
-/// of line and called per cell.
+/// that is not empty, in row order; `continue` goes to the next. A macro,
+/// not a method taking a closure: the closure, holding a value's whole
+/// scan, was compiled out of line and called per cell.
 macro_rules! each_cell {
     ($cells:expr, |$c:ident| $body:block) => {
         match $cells {
@@ -656,6 +656,7 @@ fn live_rows_avx2(grid: &[Cell], stride: usize, rows: usize, live: &mut [u64]) {
 }
 
 /// `live_words` of fewer than eight cells, out of the vector loop's way.
+#[cfg(target_arch = "x86_64")]
 #[cold]
 #[inline(never)]
 fn live_tail(cells: &[Cell]) -> u64 {
