@@ -482,13 +482,14 @@ fn skip(path: &str, reason: impl Into<String>) -> SkipEntry {
 /// that follows, over all files of a run.
 ///
 /// Why: the quote pass reads every byte of a CSV before any chunk is
-/// scanned. Giving its pages back at once (so that a 10 GB file does not
-/// become 10 GB resident) means each page is mapped, unmapped, and mapped
-/// again by the scan: on the 100 MB people corpus, 4% of a one-core scan
-/// (`perf stat`, 8 runs each way). Up to this budget, a file's pages stay
-/// mapped until its chunks are scanned, which gives them back chunk by
-/// chunk; past it, files are read as before. Peak resident memory grows
-/// by at most this much.
+/// scanned (the guessed cuts' probes, 64 KiB of every chunk). Giving its
+/// pages back at once (so that a 10 GB file does not become 10 GB
+/// resident) means each page is mapped, unmapped, and mapped again by the
+/// scan: on the 100 MB people corpus, 4% of a one-core scan (`perf stat`,
+/// 8 runs each way). Up to this budget, a file's pages stay mapped until
+/// its chunks are scanned, which gives them back chunk by chunk; past it,
+/// files are read as before. Peak resident memory grows by at most this
+/// much.
 const KEEP_MAPPED: usize = 256 << 20;
 
 /// Opens an input, decides its format and cuts it into units. `kept` is
@@ -562,11 +563,33 @@ fn prepare(
                 });
             }
             let mut guessed = false;
+            // Pages read before the scan (the guessed cuts' probes, the
+            // quote pass) are given back as they are read, but for the
+            // first `KEEP_MAPPED` bytes of mapped CSV: a small file keeps
+            // them for its scan.
+            let keep = matches!(format, Format::Csv { .. })
+                && matches!(held, Data::Map(_))
+                && kept
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |k| {
+                        k.checked_sub(bytes.len())
+                    })
+                    .is_ok();
+            let done = |s: usize, e: usize| {
+                if !keep {
+                    held.release(s, e)
+                }
+            };
             let bounds = match format {
                 Format::Csv { .. }
                     if let Some(b) = guess
                         .then(|| {
-                            csv::speculative_boundaries(bytes, start, opts.chunk_size, csv::PROBE)
+                            csv::speculative_boundaries_releasing(
+                                bytes,
+                                start,
+                                opts.chunk_size,
+                                csv::PROBE,
+                                &done,
+                            )
                         })
                         .flatten() =>
                 {
@@ -574,17 +597,7 @@ fn prepare(
                     b
                 }
                 Format::Csv { delim, .. } => {
-                    let keep = matches!(held, Data::Map(_))
-                        && kept
-                            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |k| {
-                                k.checked_sub(bytes.len())
-                            })
-                            .is_ok();
-                    csv::boundaries_releasing(bytes, start, delim, opts.chunk_size, &|s, e| {
-                        if !keep {
-                            held.release(s, e)
-                        }
-                    })
+                    csv::boundaries_releasing(bytes, start, delim, opts.chunk_size, &done)
                 }
                 Format::JsonLines | Format::Text => text::boundaries(bytes, start, opts.chunk_size),
                 Format::JsonDocument => vec![0, bytes.len()],
