@@ -482,8 +482,8 @@ fn skip(path: &str, reason: impl Into<String>) -> SkipEntry {
 /// that follows, over all files of a run.
 ///
 /// Why: the quote pass reads every byte of a CSV before any chunk is
-/// scanned (the guessed cuts' probes, 64 KiB of every chunk). Giving its
-/// pages back at once (so that a 10 GB file does not become 10 GB
+/// scanned, and the guessed cuts' probes 64 KiB of every chunk. Giving
+/// those pages back at once (so that a 10 GB file does not become 10 GB
 /// resident) means each page is mapped, unmapped, and mapped again by the
 /// scan: on the 100 MB people corpus, 4% of a one-core scan (`perf stat`,
 /// 8 runs each way). Up to this budget, a file's pages stay mapped until
