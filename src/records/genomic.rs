@@ -442,13 +442,24 @@ fn split_whitespace(line: &[u8]) -> Vec<&[u8]> {
 /// (6 columns with allele letters, reported as a map), `.fam` (6 columns, sex 0/1/2,
 /// numeric phenotype) and `.ped` (`.fam` columns followed by allele columns).
 fn plink_format(lines: &[&[u8]], tail: Option<&[u8]>) -> Option<GenomicFormat> {
-    let rows: Vec<Vec<&[u8]>> = lines
+    // Rows split one at a time, stopping at the first whose column count
+    // no PLINK file has or differs from the first row's: most files sniffed
+    // here are CSV, which the first row or two rule out (every file of a
+    // directory of small CSVs paid a split of 200 rows).
+    let mut rows: Vec<Vec<&[u8]>> = Vec::new();
+    let data = lines
         .iter()
         .map(|line| line.trim_ascii())
         .filter(|line| !line.is_empty() && line[0] != b'#')
-        .take(SNIFF_ROWS)
-        .map(split_whitespace)
-        .collect();
+        .take(SNIFF_ROWS);
+    for line in data {
+        let row = split_whitespace(line);
+        match rows.first() {
+            None if !matches!(row.len(), 3 | 4 | 6 | 7..) => return None,
+            Some(first) if row.len() != first.len() => return None,
+            _ => rows.push(row),
+        }
+    }
     let Some(first) = rows.first() else {
         // A .ped row (persons x markers) can be longer than the whole head.
         let mut fields = split_whitespace(tail?);
@@ -456,9 +467,6 @@ fn plink_format(lines: &[&[u8]], tail: Option<&[u8]>) -> Option<GenomicFormat> {
         return (fields.len() >= 26 && ped_row(&fields, true)).then_some(GenomicFormat::PlinkPed);
     };
     let columns = first.len();
-    if rows.iter().any(|row| row.len() != columns) {
-        return None;
-    }
     let all = |check: fn(&[&[u8]]) -> bool| rows.iter().all(|row| check(row));
     match columns {
         3 | 4 if all(map_row) => Some(GenomicFormat::PlinkMap),
@@ -2349,6 +2357,86 @@ mod tests {
         ];
         for (head, expected) in cases {
             assert_eq!(sniff(head), *expected, "{}", String::from_utf8_lossy(head));
+        }
+    }
+
+    /// `plink_format` as it was before it stopped at the first row that
+    /// rules PLINK out: every row split, then the column counts compared.
+    fn plink_format_reference(lines: &[&[u8]], tail: Option<&[u8]>) -> Option<GenomicFormat> {
+        let rows: Vec<Vec<&[u8]>> = lines
+            .iter()
+            .map(|line| line.trim_ascii())
+            .filter(|line| !line.is_empty() && line[0] != b'#')
+            .take(SNIFF_ROWS)
+            .map(split_whitespace)
+            .collect();
+        let Some(first) = rows.first() else {
+            let mut fields = split_whitespace(tail?);
+            fields.pop();
+            return (fields.len() >= 26 && ped_row(&fields, true))
+                .then_some(GenomicFormat::PlinkPed);
+        };
+        let columns = first.len();
+        if rows.iter().any(|row| row.len() != columns) {
+            return None;
+        }
+        let all = |check: fn(&[&[u8]]) -> bool| rows.iter().all(|row| check(row));
+        match columns {
+            3 | 4 if all(map_row) => Some(GenomicFormat::PlinkMap),
+            6 if all(bim_row)
+                && rows.iter().any(|row| {
+                    row[4..]
+                        .iter()
+                        .any(|a| a.iter().any(u8::is_ascii_alphabetic))
+                }) =>
+            {
+                Some(GenomicFormat::PlinkMap)
+            }
+            6 if all(fam_row) => Some(GenomicFormat::PlinkFam),
+            7.. if rows.iter().all(|row| ped_row(row, false)) => Some(GenomicFormat::PlinkPed),
+            _ => None,
+        }
+    }
+
+    proptest::proptest! {
+        /// PLINK-like rows (map, bim, fam and ped fields, some rows cut
+        /// short or run long, comments and blank lines among them) are
+        /// sniffed as the reference sniffs them.
+        #[test]
+        fn plink_sniff_matches_the_reference(
+            shape in 0usize..5,
+            cut in 0usize..9,
+            n in 0usize..30,
+            odd in proptest::collection::vec((0usize..30, 0usize..5, 0usize..9), 0..3),
+        ) {
+            let shapes: [&[&str]; 5] = [
+                &["1", "rs1", "0", "1000"],
+                &["1", "rs1", "0", "1000", "A", "G"],
+                &["F1", "I1", "0", "0", "1", "-9"],
+                &["F1", "I1", "0", "0", "2", "1.5", "A", "G", "C", "C"],
+                &["#", "comment"],
+            ];
+            // A file of one shape (a field fewer or more by `cut`), with a
+            // few rows of another, a blank line or a comment among them.
+            let row = |shape: usize, cut: usize| {
+                let f = shapes[shape];
+                let n = if cut < f.len() { f.len() - cut % 2 } else { f.len() + 1 };
+                let fields: Vec<&str> = f.iter().copied().cycle().take(n).collect();
+                fields.join(if cut.is_multiple_of(3) { "\t" } else { " " })
+            };
+            let mut text = String::new();
+            for i in 0..n {
+                match odd.iter().find(|o| o.0 == i) {
+                    Some(&(_, 4, 0)) => text.push_str(""),
+                    Some(&(_, s, c)) => text.push_str(&row(s, c)),
+                    None => text.push_str(&row(shape, cut)),
+                }
+                text.push('\n');
+            }
+            let lines: Vec<&[u8]> = text.as_bytes().split(|&b| b == b'\n').collect();
+            let (lines, tail) = lines.split_at(lines.len().saturating_sub(1));
+            let tail = tail.first().copied().filter(|t| !t.is_empty());
+            proptest::prop_assert_eq!(plink_format(lines, tail), plink_format_reference(lines, tail));
         }
     }
 

@@ -164,14 +164,13 @@ pub fn sniff(head: &[u8], path: Option<&Path>) -> Format {
         Some("psv") => Some(b'|'),
         _ => None,
     };
-    if let Some(delim) = csv::sniff_delimiter(head).or(forced) {
-        let delim = forced
-            .filter(|f| csv::sniff_delimiter(head) != Some(*f))
-            .map_or(delim, |f| {
-                // The extension says one delimiter; trust content if it is
-                // consistent with another (a "csv" that is tab-separated).
-                if csv::consistent(head, f) { f } else { delim }
-            });
+    let sniffed = csv::sniff_delimiter(head);
+    if let Some(delim) = sniffed.or(forced) {
+        let delim = forced.filter(|f| sniffed != Some(*f)).map_or(delim, |f| {
+            // The extension says one delimiter; trust content if it is
+            // consistent with another (a "csv" that is tab-separated).
+            if csv::consistent(head, f) { f } else { delim }
+        });
         let header = csv::looks_like_header(head, delim);
         return Format::Csv { delim, header };
     }
@@ -187,10 +186,18 @@ pub fn binary_reason(head: &[u8]) -> Option<String> {
     if let Some(p) = memchr::memchr(0, head) {
         return Some(format!("binary file (NUL byte at offset {p})"));
     }
-    let ctrl = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
+    // Counted in byte lanes, 64 bytes at a time, which the compiler
+    // vectorises: every file's head (up to 64 KiB) is read here, and a
+    // byte-by-byte filter took some 7 instructions a byte.
+    let ctrl: usize = head
+        .chunks(64)
+        .map(|c| {
+            let n: u8 = c.iter().fold(0u8, |n, &b| {
+                n + u8::from(b < 0x20) - u8::from(matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+            });
+            usize::from(n)
+        })
+        .sum();
     if head.len() >= 64 && ctrl * 10 > head.len() {
         return Some("binary file (control bytes)".into());
     }
@@ -200,6 +207,28 @@ pub fn binary_reason(head: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The count of control bytes in lanes is the byte-by-byte one:
+        /// a head is called binary exactly when more than a tenth of it
+        /// (64 bytes or more) is control bytes other than the usual
+        /// white space.
+        #[test]
+        fn control_bytes_counted_in_lanes(
+            head in proptest::collection::vec(proptest::sample::select(
+                // Control bytes about one in eight, form feeds one in ten:
+                // around the threshold, where telling them apart matters.
+                b"aaaaaaaaaaaa,,,,   \n\n\r\t\x0c\x0c\x0c\x0c\x01\x02\x1f\x0b\x7f\xff\xe2\x80"
+                    .to_vec()), 0..400),
+        ) {
+            let ctrl = head
+                .iter()
+                .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+                .count();
+            let binary = head.len() >= 64 && ctrl * 10 > head.len();
+            proptest::prop_assert_eq!(binary_reason(&head).is_some(), binary);
+        }
+    }
 
     #[test]
     fn sniffs_formats() {
