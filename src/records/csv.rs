@@ -45,14 +45,26 @@ fn head_lines(head: &[u8], max: usize) -> Vec<&[u8]> {
     out
 }
 
-/// `count_outside_quotes` of each of `CANDIDATES`. A line without a quote
-/// (most lines) is counted by `memchr`, a few instructions a delimiter
-/// found instead of one loop step a byte per candidate.
-fn count_candidates(line: &[u8]) -> [usize; CANDIDATES.len()] {
-    if memchr(b'"', line).is_none() {
-        return CANDIDATES.map(|d| memchr::memchr_iter(d, line).count());
+/// `count_outside_quotes` of the candidates `ask` names (the others 0). A
+/// line without a quote (most lines) is counted in byte lanes, 64 bytes a
+/// step, which the compiler vectorises, instead of one loop step a byte
+/// per candidate.
+fn count_candidates(line: &[u8], ask: [bool; CANDIDATES.len()]) -> [usize; CANDIDATES.len()] {
+    let quoted = memchr(b'"', line).is_some();
+    let mut n = [0; CANDIDATES.len()];
+    for (k, &d) in CANDIDATES.iter().enumerate() {
+        if !ask[k] {
+            continue;
+        }
+        n[k] = if quoted {
+            count_outside_quotes(line, d)
+        } else {
+            line.chunks(64)
+                .map(|c| usize::from(c.iter().fold(0u8, |m, &b| m + u8::from(b == d))))
+                .sum()
+        };
     }
-    CANDIDATES.map(|d| count_outside_quotes(line, d))
+    n
 }
 
 fn count_outside_quotes(line: &[u8], d: u8) -> usize {
@@ -97,13 +109,13 @@ pub fn sniff_delimiter(head: &[u8]) -> Option<u8> {
     // lines stop being counted when none is left: every candidate counted
     // over every line, twice per file, was over a quarter of the
     // instructions a directory of small CSVs took.
-    let first = count_candidates(lines[0]);
+    let first = count_candidates(lines[0], [true; CANDIDATES.len()]);
     let mut consistent = first.map(|n| n > 0);
     for l in &lines[1..] {
         if !consistent.iter().any(|&c| c) {
             break;
         }
-        let n = count_candidates(l);
+        let n = count_candidates(l, consistent);
         for k in 0..CANDIDATES.len() {
             consistent[k] &= n[k] == first[k];
         }
