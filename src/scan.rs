@@ -892,17 +892,20 @@ const PATIENT_LINKS: &[&str] = &[
 /// The patient column of a clinical record table, if this file is one.
 fn clinical_link(file_name: &str, names: &[String]) -> Option<usize> {
     use crate::detect::catalog::{tokens, tokens_contain};
+    // The words' tokens once per run, not once per file: a directory of
+    // small files asked for them thousands of times.
+    static FILES: std::sync::LazyLock<Vec<Vec<String>>> =
+        std::sync::LazyLock::new(|| CLINICAL_FILES.iter().map(|w| tokens(w)).collect());
+    static LINKS: std::sync::LazyLock<Vec<Vec<String>>> =
+        std::sync::LazyLock::new(|| PATIENT_LINKS.iter().map(|w| tokens(w)).collect());
     let stem = file_name.split('.').next().unwrap_or(file_name);
     let st = tokens(stem);
-    if !CLINICAL_FILES
-        .iter()
-        .any(|w| tokens_contain(&st, &tokens(w)))
-    {
+    if !FILES.iter().any(|w| tokens_contain(&st, w)) {
         return None;
     }
     names.iter().position(|n| {
         let nt = tokens(n);
-        PATIENT_LINKS.iter().any(|w| nt == tokens(w))
+        LINKS.contains(&nt)
     })
 }
 
