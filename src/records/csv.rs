@@ -120,17 +120,24 @@ pub fn sniff_delimiter(head: &[u8]) -> Option<u8> {
             consistent[k] &= n[k] == first[k];
         }
     }
+    pick_delimiter(first, consistent, lines.len() == 1)
+}
+
+/// Of the candidates every line splits alike (`consistent`), the one that
+/// splits the first line most (`first`: its counts); with one line, only
+/// a tab or pipe.
+fn pick_delimiter(
+    first: [usize; CANDIDATES.len()],
+    consistent: [bool; CANDIDATES.len()],
+    one_line: bool,
+) -> Option<u8> {
     let mut best: Option<(u8, usize)> = None;
     for (k, d) in CANDIDATES.into_iter().enumerate() {
-        let first = first[k];
-        if !consistent[k] {
+        if !consistent[k] || (one_line && !matches!(d, b'\t' | b'|')) {
             continue;
         }
-        if lines.len() == 1 && !matches!(d, b'\t' | b'|') {
-            continue;
-        }
-        if best.is_none_or(|(_, n)| first > n) {
-            best = Some((d, first));
+        if best.is_none_or(|(_, n)| first[k] > n) {
+            best = Some((d, first[k]));
         }
     }
     best.map(|(d, _)| d)
@@ -1641,7 +1648,8 @@ mod tests {
 
     /// The delimiter sniff as it was written before it counted candidates
     /// together and lines through `memchr`: a byte loop for the lines, one
-    /// pass per candidate over every line.
+    /// pass per candidate over every line (the choice among the consistent
+    /// candidates is shared).
     fn sniff_delimiter_reference(head: &[u8]) -> Option<u8> {
         let mut lines: Vec<&[u8]> = Vec::new();
         let (mut inq, mut s) = (false, 0);
@@ -1661,20 +1669,13 @@ mod tests {
         }
         lines.retain(|l| !l.iter().all(|b| b.is_ascii_whitespace()));
         let first_line = lines.first()?;
-        let mut best: Option<(u8, usize)> = None;
-        for d in CANDIDATES {
-            let first = count_outside_quotes(first_line, d);
-            if first == 0 || !lines.iter().all(|l| count_outside_quotes(l, d) == first) {
-                continue;
-            }
-            if lines.len() == 1 && !matches!(d, b'\t' | b'|') {
-                continue;
-            }
-            if best.is_none_or(|(_, n)| first > n) {
-                best = Some((d, first));
-            }
+        let first = CANDIDATES.map(|d| count_outside_quotes(first_line, d));
+        let mut consistent = [false; CANDIDATES.len()];
+        for (k, d) in CANDIDATES.into_iter().enumerate() {
+            consistent[k] =
+                first[k] > 0 && lines.iter().all(|l| count_outside_quotes(l, d) == first[k]);
         }
-        best.map(|(d, _)| d)
+        pick_delimiter(first, consistent, lines.len() == 1)
     }
 
     proptest::proptest! {

@@ -460,6 +460,12 @@ fn plink_format(lines: &[&[u8]], tail: Option<&[u8]>) -> Option<GenomicFormat> {
             _ => rows.push(row),
         }
     }
+    plink_rows(&rows, tail)
+}
+
+/// `plink_format`'s answer from its rows, all of one column count, or
+/// from the head's cut last line when no row ended in it.
+fn plink_rows(rows: &[Vec<&[u8]>], tail: Option<&[u8]>) -> Option<GenomicFormat> {
     let Some(first) = rows.first() else {
         // A .ped row (persons x markers) can be longer than the whole head.
         let mut fields = split_whitespace(tail?);
@@ -2370,32 +2376,10 @@ mod tests {
             .take(SNIFF_ROWS)
             .map(split_whitespace)
             .collect();
-        let Some(first) = rows.first() else {
-            let mut fields = split_whitespace(tail?);
-            fields.pop();
-            return (fields.len() >= 26 && ped_row(&fields, true))
-                .then_some(GenomicFormat::PlinkPed);
-        };
-        let columns = first.len();
-        if rows.iter().any(|row| row.len() != columns) {
+        if rows.iter().any(|row| row.len() != rows[0].len()) {
             return None;
         }
-        let all = |check: fn(&[&[u8]]) -> bool| rows.iter().all(|row| check(row));
-        match columns {
-            3 | 4 if all(map_row) => Some(GenomicFormat::PlinkMap),
-            6 if all(bim_row)
-                && rows.iter().any(|row| {
-                    row[4..]
-                        .iter()
-                        .any(|a| a.iter().any(u8::is_ascii_alphabetic))
-                }) =>
-            {
-                Some(GenomicFormat::PlinkMap)
-            }
-            6 if all(fam_row) => Some(GenomicFormat::PlinkFam),
-            7.. if rows.iter().all(|row| ped_row(row, false)) => Some(GenomicFormat::PlinkPed),
-            _ => None,
-        }
+        plink_rows(&rows, tail)
     }
 
     proptest::proptest! {
