@@ -37,6 +37,8 @@ struct Cx<'a> {
     colon: bool,
     /// Early exits on: off only in the tests that compare with the full walk.
     gate: bool,
+    /// `short_ids`: 0 not asked yet, 1 no, 2 yes.
+    short_ids: u8,
 }
 
 impl<'a> Cx<'a> {
@@ -99,6 +101,18 @@ impl<'a> Cx<'a> {
         }
         self.find_keywords();
         c & self.kw_any
+    }
+
+    /// Whether a short number of the value may be a keyword's id: asked
+    /// as `interpret` asks it (true lets the number be walked), once.
+    fn short_ids(&mut self) -> bool {
+        if self.short_ids == 0 {
+            let may = self.letters
+                && self.col.fields.is_empty()
+                && self.kw_candidates(Matcher::Digits) | self.kw_candidates(Matcher::Token) != 0;
+            self.short_ids = 1 + u8::from(may);
+        }
+        self.short_ids == 2
     }
 
     fn has_ctx(&mut self, det: usize, s: usize, e: usize) -> bool {
@@ -843,6 +857,7 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
         letters,
         colon,
         gate: GATE,
+        short_ids: 0,
     };
     // A value that is one e-mail address and nothing else (a column of
     // them): the e-mail pass would take it whole and the walk would find
@@ -968,6 +983,34 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     if digit && (degree || (apos && quote)) && eng.geo_pair_det().is_some() {
         dms_pair(eng, v, rec);
     }
+}
+
+/// Whether a run of fewer than nine digits, starting a token and ending
+/// at `j`, is a number on its own: `token_at` would find nothing in it, and
+/// end at `j`, unless a keyword of the value names a digit or token id
+/// detector (or the value's letters make one possible: see `interpret`).
+///
+/// Why. The byte at `j`, if any, is no letter or digit, and no `:`, `-` or
+/// `.`; a space or `/` is not followed by a digit, nor a space by `(`. So
+/// no MAC starts here (its first pair is hex and followed by `:` or `-`, a
+/// Cisco MAC's first four by `.`), nor a UUID (eight hex digits and `-`),
+/// nor an IPv6 address (the hex and colon run stops at `j` with no colon
+/// in it), nor an ANSI/NIST record (`1.001:`). `lex_group` joins no second
+/// run (it wants `-`, a space, `.` or `/` before a digit, or ` (` and a
+/// digit) and sees nothing glued: a group of one run under nine digits,
+/// with no dot, which `interpret` refuses outright without a keyword, and
+/// `try_digits` then ends at `j` with no split to try. The tests walk such
+/// values in full and compare.
+#[inline]
+fn lone_number_end(v: &[u8], j: usize) -> bool {
+    let Some(&c) = v.get(j) else {
+        return true;
+    };
+    let next = v.get(j + 1).copied().unwrap_or(0);
+    !is_alnum(c)
+        && !matches!(c, b':' | b'-' | b'.')
+        && !(matches!(c, b' ' | b'/') && is_digit(next))
+        && !(c == b' ' && next == b'(')
 }
 
 /// Whether `v` is words and short numbers the walk finds nothing in under
@@ -1357,6 +1400,15 @@ fn token_at(
 ) -> usize {
     let v = cx.v;
     let b = v[i];
+    // A short number on its own (`status=200`, `page=47667`: most of a log
+    // line's tokens): `lone_number_end` says why nothing below finds
+    // anything in it, or ends elsewhere.
+    if cx.gate && is_digit(b) {
+        let j = digit_run_end(v, i);
+        if j - i < 9 && lone_number_end(v, j) && !cx.short_ids() {
+            return j;
+        }
+    }
     if let Some(e) = try_mac(cx, i, rec) {
         return e;
     }
@@ -2652,6 +2704,7 @@ pub(super) fn regex_detector(
         letters: true,
         colon: true,
         gate: true,
+        short_ids: 0,
     };
     if col.veto & bit(d) != 0 {
         return;
@@ -2984,6 +3037,7 @@ mod tests {
             letters: true,
             colon,
             gate: true,
+            short_ids: 0,
         }
     }
 
@@ -3306,6 +3360,7 @@ mod tests {
                                 letters,
                                 colon: false,
                                 gate: true,
+                                short_ids: 0,
                             };
                             let walk = cx.pick(m, s, end, force);
                             assert_eq!(

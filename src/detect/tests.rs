@@ -1315,6 +1315,77 @@ fn iso_instants_gated_and_full_agree() {
     );
 }
 
+/// Short numbers on their own, which the gated walk steps over without
+/// lexing them (`lex::lone_number_end`), find what the full walk finds:
+/// beside keywords naming digit and token ids, and before every byte that
+/// would join them to a group or start a MAC, UUID, IPv6 address, ANSI/NIST
+/// record, decimal or phone extension, under every column context here.
+#[test]
+fn lone_short_numbers_gated_and_full_agree() {
+    let e = eng();
+    let prefixes = [
+        "", "status=", "ssn ", "account ", "MRN: ", "x", "a@b.com ", "(", "-", ":", "12 ",
+    ];
+    let numbers = [
+        "0",
+        "1",
+        "20",
+        "200",
+        "4111",
+        "47667",
+        "12345678",
+        "123456789",
+    ];
+    let suffixes = [
+        "",
+        " ",
+        ",",
+        ")",
+        "(",
+        "/",
+        "/5",
+        " 5",
+        " (5",
+        " (612) 997-7839",
+        "-5",
+        "-aa-bb-cc-dd-ee",
+        ":1a:2b:3c:4d:5e",
+        "aa.bbcc.ddee",
+        ".2233.4455",
+        "abcd-1234-1234-1234-123456789abc",
+        "-1234-1234-1234-123456789abc",
+        ":db8::1",
+        "::1",
+        ".5",
+        ".001:",
+        "x123",
+        "Z",
+        "@x.com",
+        " 22 1234",
+        " 997 7839",
+        "-997-7839",
+        "; 612 997 7839",
+    ];
+    let mut found = 0;
+    let mut scanned = 0;
+    for p in prefixes {
+        for d in numbers {
+            for sfx in suffixes {
+                let v = format!("{p}{d}{sfx}");
+                for col in GATE_COLUMNS {
+                    let c = ctx_of(&e, col);
+                    let (gated, full, any) = gated_and_full(&e, &c, v.as_bytes());
+                    assert_eq!(gated, full, "{col:?} {v:?}");
+                    found += usize::from(any);
+                    scanned += 1;
+                }
+            }
+        }
+    }
+    // Both kinds are exercised: values with detections, and without.
+    assert!(found > 100 && found < scanned - 100, "{found} of {scanned}");
+}
+
 /// Bytes of digits, separators and marks (with a few letters and UTF-8
 /// bytes), and shapes that are (or are one digit short of) an identifier.
 fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
@@ -1343,6 +1414,8 @@ fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         "[12][0-9]{3}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][Zz]?",
         "(\\.[0-9]{1,3}Z)?[ ,;\"|)\\]}._@:x-]?",
         "( ?[0-9]{1,4}( [0-9]{3,4}){0,3}| [a-z]{1,5}@[a-z]{1,5}\\.com| (pin|SSN) [0-9]{4,9})?",
+        // Log lines' short numbers among keys, keywords and separators.
+        "|((status|page|ssn|account|MRN|DL|dur_ms|x)[=: ]?[0-9]{1,9}[ ,;/()=:.x-]?){1,4}",
         // E-mail addresses, whole or not: refused, punycode, long TLDs,
         // dots and hyphens to trim, a second `@`, something after.
         "|[a-zA-Z0-9._%+'-]{1,10}@[a-zA-Z0-9.-]{0,12}\\.",
