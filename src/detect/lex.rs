@@ -953,7 +953,11 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
             // kept for its check. (Here, not in `token_at`: the commonest
             // token is not worth a call.)
             let next = if wend < n { v[wend] } else { b' ' };
-            if !digits && wend - i < 20 && !matches!(next, b':' | b'-' | b'.' | b'_' | 0) {
+            if !digits
+                && wend - i < 20
+                && (!matches!(next, b':' | b'-' | b'.' | b'_' | 0)
+                    || (GATE && next != 0 && joined_word_ends(&cx, i, wend)))
+            {
                 i = wend;
                 continue;
             }
@@ -983,6 +987,34 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
     if digit && (degree || (apos && quote)) && eng.geo_pair_det().is_some() {
         dms_pair(eng, v, rec);
     }
+}
+
+/// Whether a word of ASCII letters, under twenty, starting a token and
+/// followed by `:`, `-`, `.` or `_` at `wend` (`dur_ms`, `api-8`,
+/// `item:37454`, `jane.doe`) is one `token_at` finds nothing in, and ends
+/// at `wend`: true when it has a letter past `f` (or `F`) and no keyword
+/// id can be asked of it.
+///
+/// Why. A letter past `f` at or before `wend` is no hex digit, which every
+/// MAC, UUID and IPv6 address starting here would need (their hex runs
+/// reach the separator); with no digit at `i + 2` and `i + 3` it is no IBAN
+/// either. `try_word` then finds no nucleotide run (twenty letters), raw
+/// template (a NUL next: the caller keeps those), base64 template (24
+/// bytes of base64, where this run stops under twenty), hex template (32
+/// hex digits), 'omic id or ICD-10 code (they hold digits), and no MBI
+/// (its first character is a digit, whether eleven are bare or four lead
+/// the dashed form). What is left is its keyword ids, which it asks of the
+/// word with this same test of the column and the value's keywords (the
+/// ids may run on over `_`, `.` and `-`: `sunny_77`). The tests walk such
+/// values in full and compare.
+#[inline(never)]
+fn joined_word_ends(cx: &Cx<'_>, i: usize, wend: usize) -> bool {
+    let v = cx.v;
+    let token_dets = cx.eng.mask(Matcher::Token);
+    let ids = cx.col.fields.is_empty()
+        && token_dets != 0
+        && !(cx.kw_ready && cx.kw_any & token_dets == 0);
+    !ids && v[i..wend].iter().any(|&b| !is_hex(b))
 }
 
 /// Whether a run of fewer than nine digits, starting a token and ending

@@ -1386,6 +1386,66 @@ fn lone_short_numbers_gated_and_full_agree() {
     assert!(found > 100 && found < scanned - 100, "{found} of {scanned}");
 }
 
+/// Words of letters joined to what follows by `_`, `-`, `.` or `:`, which
+/// the gated walk steps over where nothing can start in them
+/// (`lex::joined_word_ends`), find what the full walk finds: hex words
+/// that start MACs, UUIDs and IPv6 addresses, an MBI's first four, ids
+/// beside keywords that name them, under every column context here.
+#[test]
+fn joined_words_gated_and_full_agree() {
+    let e = eng();
+    // A time stamp or a short number first has the value's keywords read
+    // (which the gate needs, to know no id is asked of the word).
+    let prefixes = [
+        "",
+        "x=",
+        "2026-01-01T00:00:58Z ",
+        "n=12 ",
+        "passport 12 ",
+        "username: 7 ",
+    ];
+    let words = [
+        "dur", "api", "item", "abcd", "dead", "ab", "a", "cafe", "xyz", "GB", "ssn", "RklSA", "FMR",
+    ];
+    let seps = ["_", "-", ".", ":", "\0"];
+    let tails = [
+        "",
+        "ms=782",
+        "8.internal",
+        "37454 hit",
+        "doe99",
+        "77",
+        "beef:1::2",
+        "1a2b-3c4d-1234-123456789abc",
+        "aa:bb:cc:dd:ee",
+        "aa-bb-cc-dd-ee",
+        "bbcc.ddee",
+        "4xy-9kl1",
+        "EF1-GH2",
+        "x",
+    ];
+    let mut found = 0;
+    let mut scanned = 0;
+    for p in prefixes {
+        for w in words {
+            for sep in seps {
+                for t in tails {
+                    let v = format!("{p}{w}{sep}{t}");
+                    for col in GATE_COLUMNS {
+                        let c = ctx_of(&e, col);
+                        let (gated, full, any) = gated_and_full(&e, &c, v.as_bytes());
+                        assert_eq!(gated, full, "{col:?} {v:?}");
+                        found += usize::from(any);
+                        scanned += 1;
+                    }
+                }
+            }
+        }
+    }
+    // Both kinds are exercised: values with detections, and without.
+    assert!(found > 100 && found < scanned - 100, "{found} of {scanned}");
+}
+
 /// Bytes of digits, separators and marks (with a few letters and UTF-8
 /// bytes), and shapes that are (or are one digit short of) an identifier.
 fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
@@ -1414,8 +1474,10 @@ fn gate_values() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         "[12][0-9]{3}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][Zz]?",
         "(\\.[0-9]{1,3}Z)?[ ,;\"|)\\]}._@:x-]?",
         "( ?[0-9]{1,4}( [0-9]{3,4}){0,3}| [a-z]{1,5}@[a-z]{1,5}\\.com| (pin|SSN) [0-9]{4,9})?",
-        // Log lines' short numbers among keys, keywords and separators.
+        // Log lines' short numbers among keys, keywords and separators,
+        // and words joined to what follows.
         "|((status|page|ssn|account|MRN|DL|dur_ms|x)[=: ]?[0-9]{1,9}[ ,;/()=:.x-]?){1,4}",
+        "|((user|passport|id|api|item|dead|abcd|ab)[_.:-][a-f0-9]{1,4}[_.:-]?){1,4}",
         // E-mail addresses, whole or not: refused, punycode, long TLDs,
         // dots and hyphens to trim, a second `@`, something after.
         "|[a-zA-Z0-9._%+'-]{1,10}@[a-zA-Z0-9.-]{0,12}\\.",
