@@ -1038,11 +1038,11 @@ fn lone_number_end(v: &[u8], j: usize) -> bool {
     let Some(&c) = v.get(j) else {
         return true;
     };
+    if is_alnum(c) || matches!(c, b':' | b'-' | b'.') {
+        return false;
+    }
     let next = v.get(j + 1).copied().unwrap_or(0);
-    !is_alnum(c)
-        && !matches!(c, b':' | b'-' | b'.')
-        && !(matches!(c, b' ' | b'/') && is_digit(next))
-        && !(c == b' ' && next == b'(')
+    !(matches!(c, b' ' | b'/') && is_digit(next) || c == b' ' && next == b'(')
 }
 
 /// Whether `v` is words and short numbers the walk finds nothing in under
