@@ -231,9 +231,12 @@ fn string_span(d: &[u8], p: &mut usize) -> Result<(usize, usize, bool), JsonErro
 }
 
 /// The first `"` or `\\` at or after `q`. Keys and most values are short:
-/// eight bytes a step over the first 32 answer before memchr2's set-up
-/// would (a byte loop over the first 16 was a tenth of the instructions of
-/// a JSON-lines scan); longer strings go on with memchr2.
+/// the first 32 bytes answer before memchr2's set-up would (a byte loop
+/// over the first 16 was a tenth of the instructions of a JSON-lines scan);
+/// longer strings go on with memchr2. The 32 bytes are two SSE2 compares
+/// and one mask where they are there to read; eight bytes a step, ended by
+/// a branch on each word mispredicted as the strings' lengths changed
+/// (`benches/ab.sh` 0.970 on events), only near the end of the data.
 #[inline]
 fn quote_or_backslash(d: &[u8], q: usize) -> Option<usize> {
     const LANES: u64 = 0x0101_0101_0101_0101;
@@ -241,6 +244,25 @@ fn quote_or_backslash(d: &[u8], q: usize) -> Option<usize> {
     // byte after a zero byte, never before one: the lowest set bit is
     // exact, and so is the lowest of two such masks.
     let zeros = |x: u64| x.wrapping_sub(LANES) & !x & (0x80 * LANES);
+    #[cfg(target_arch = "x86_64")]
+    if let Some(w) = d.get(q..q + 32) {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is baseline on x86-64; the loads are unaligned and
+        // read the 32 bytes of `w`.
+        let m = unsafe {
+            let (a, b) = (
+                _mm_loadu_si128(w.as_ptr().cast()),
+                _mm_loadu_si128(w.as_ptr().add(16).cast()),
+            );
+            let (quote, slash) = (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\\' as i8));
+            let hit = |x| _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash));
+            (_mm_movemask_epi8(hit(a)) as u32) | (_mm_movemask_epi8(hit(b)) as u32) << 16
+        };
+        if m != 0 {
+            return Some(q + m.trailing_zeros() as usize);
+        }
+        return memchr::memchr2(b'"', b'\\', &d[q + 32..]).map(|k| q + 32 + k);
+    }
     let mut i = q;
     while i - q < 32 {
         let Some(w) = d.get(i..i + 8) else {
