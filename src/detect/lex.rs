@@ -103,6 +103,17 @@ impl<'a> Cx<'a> {
         c & self.kw_any
     }
 
+    /// Whether a word of the value may still be a keyword id (`try_word`'s
+    /// last test): the column has no field of its own, some detector takes
+    /// token ids, and the value's keywords, if read, name one. Most words
+    /// of a log line are turned away here.
+    fn token_ids_possible(&self) -> bool {
+        let token_dets = self.eng.mask(Matcher::Token);
+        self.col.fields.is_empty()
+            && token_dets != 0
+            && !(self.kw_ready && self.kw_any & token_dets == 0)
+    }
+
     /// Whether a short number of the value may be a keyword's id: asked
     /// as `interpret` asks it (true lets the number be walked), once.
     fn short_ids(&mut self) -> bool {
@@ -1004,17 +1015,12 @@ pub(super) fn scan_tokens_gated<const GATE: bool>(
 /// hex digits), 'omic id or ICD-10 code (they hold digits), and no MBI
 /// (its first character is a digit, whether eleven are bare or four lead
 /// the dashed form). What is left is its keyword ids, which it asks of the
-/// word with this same test of the column and the value's keywords (the
-/// ids may run on over `_`, `.` and `-`: `sunny_77`). The tests walk such
-/// values in full and compare.
+/// word with this same test (`Cx::token_ids_possible`, of the column and
+/// the value's keywords; the ids may run on over `_`, `.` and `-`:
+/// `sunny_77`). The tests walk such values in full and compare.
 #[inline(never)]
 fn joined_word_ends(cx: &Cx<'_>, i: usize, wend: usize) -> bool {
-    let v = cx.v;
-    let token_dets = cx.eng.mask(Matcher::Token);
-    let ids = cx.col.fields.is_empty()
-        && token_dets != 0
-        && !(cx.kw_ready && cx.kw_any & token_dets == 0);
-    !ids && v[i..wend].iter().any(|&b| !is_hex(b))
+    !cx.token_ids_possible() && cx.v[i..wend].iter().any(|&b| !is_hex(b))
 }
 
 /// Whether a run of fewer than nine digits, starting a token and ending
@@ -1904,9 +1910,7 @@ fn try_word(cx: &mut Cx<'_>, i: usize, wend: usize, rec: &mut RecordHits) -> usi
     // no keyword-window ids: `2076 Pin Oak Drive` holds no PIN.
     // Once the value's keywords are known to name no token detector, no
     // word of it is one (most words of a log line).
-    let token_dets = cx.eng.mask(Matcher::Token);
-    if cx.col.fields.is_empty() && token_dets != 0 && !(cx.kw_ready && cx.kw_any & token_dets == 0)
-    {
+    if cx.token_ids_possible() {
         // The id may run on over the punctuation ids use (`sunny_77`,
         // `D123-4567-8901-2`, `jane.doe99`); a trailing one is prose.
         let n = v.len();
