@@ -1063,6 +1063,11 @@ struct KeyMap {
     last: u32,
     /// The path that opened the last record.
     first: u32,
+    /// Per node of the walker tree `tree`, its path's index once looked
+    /// up (`NO_PATH` before): a path the walker names by its node is found
+    /// by one load, with no compare of its text.
+    by_node: Vec<u32>,
+    tree: Option<u64>,
 }
 
 struct KeyPath {
@@ -1082,6 +1087,8 @@ impl Default for KeyMap {
             paths: Vec::new(),
             last: NO_PATH,
             first: NO_PATH,
+            by_node: Vec::new(),
+            tree: None,
         }
     }
 }
@@ -1113,6 +1120,33 @@ impl KeyMap {
         let i = *self.index.get(path)?;
         self.link(i);
         Some(i as usize)
+    }
+
+    /// The index of the path of node `node` of the walker tree `tree`, if
+    /// it was looked up before.
+    #[inline(always)]
+    fn find_node(&self, tree: u64, node: u32) -> Option<usize> {
+        if self.tree != Some(tree) {
+            return None;
+        }
+        match self.by_node.get(node as usize) {
+            Some(&i) if i != NO_PATH => Some(i as usize),
+            _ => None,
+        }
+    }
+
+    /// Node `node` of the walker tree `tree` has the path of index `i`.
+    /// Another tree's nodes are forgotten.
+    fn remember_node(&mut self, tree: u64, node: u32, i: usize) {
+        if self.tree != Some(tree) {
+            self.tree = Some(tree);
+            self.by_node.clear();
+        }
+        let node = node as usize;
+        if self.by_node.len() <= node {
+            self.by_node.resize(node + 1, NO_PATH);
+        }
+        self.by_node[node] = i as u32;
     }
 
     /// Adds a path not known yet; returns its index.
@@ -1198,6 +1232,40 @@ impl Sink<'_, '_> {
     }
 }
 
+impl Sink<'_, '_> {
+    /// A JSON scalar, by its path's index or the context it is judged in.
+    #[inline(always)]
+    fn keyed_in(&mut self, slot: Result<usize, ColumnCtx>, value: &[u8]) {
+        match slot {
+            Ok(i) => {
+                let k = &mut self.keys.paths[i];
+                k.memo
+                    .scan(self.eng, &k.ctx, crate::detect::trim(value), self.rec);
+            }
+            Err(ctx) => self.eng.scan_value(&ctx, value, self.rec),
+        }
+    }
+
+    /// `key_slot` for the path of a walker's node (`RecordSink::keyed_at`).
+    #[inline(always)]
+    fn key_slot_at(&mut self, tree: u64, node: u32, path: &str) -> Result<usize, ColumnCtx> {
+        match self.keys.find_node(tree, node) {
+            Some(i) => Ok(i),
+            None => self.key_slot_new_node(tree, node, path),
+        }
+    }
+
+    /// `key_slot_at` for a node not looked up yet.
+    #[inline(never)]
+    fn key_slot_new_node(&mut self, tree: u64, node: u32, path: &str) -> Result<usize, ColumnCtx> {
+        let r = self.key_slot(path);
+        if let Ok(i) = r {
+            self.keys.remember_node(tree, node, i);
+        }
+        r
+    }
+}
+
 impl RecordSink for Sink<'_, '_> {
     fn open_quote(&mut self) {
         self.open_quote = true;
@@ -1226,14 +1294,12 @@ impl RecordSink for Sink<'_, '_> {
         self.memos[idx].scan(self.eng, ctx, value, self.rec);
     }
     fn keyed(&mut self, path: &str, value: &[u8]) {
-        match self.key_slot(path) {
-            Ok(i) => {
-                let k = &mut self.keys.paths[i];
-                k.memo
-                    .scan(self.eng, &k.ctx, crate::detect::trim(value), self.rec);
-            }
-            Err(ctx) => self.eng.scan_value(&ctx, value, self.rec),
-        }
+        let slot = self.key_slot(path);
+        self.keyed_in(slot, value);
+    }
+    fn keyed_at(&mut self, tree: u64, node: u32, path: &str, value: &[u8]) {
+        let slot = self.key_slot_at(tree, node, path);
+        self.keyed_in(slot, value);
     }
     fn text(&mut self, value: &[u8]) {
         self.eng.scan_value(&TEXT_CTX, value, self.rec);
@@ -1739,6 +1805,28 @@ impl<R: Read> Read for CountingReader<R> {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    /// A node's path is found by the node only for the tree that named
+    /// it: another walker's node of the same number is another path, and
+    /// meeting another tree forgets the first's nodes.
+    #[test]
+    fn key_paths_by_node_are_per_tree() {
+        let mut keys = KeyMap::default();
+        let a = keys.insert("user.email", ColumnCtx::text(), ValueMemo::default());
+        let b = keys.insert("geo.lat", ColumnCtx::text(), ValueMemo::default());
+        assert_eq!(keys.find_node(7, 3), None);
+        keys.remember_node(7, 3, a);
+        keys.remember_node(7, 1, b);
+        assert_eq!(keys.find_node(7, 3), Some(a));
+        assert_eq!(keys.find_node(7, 1), Some(b));
+        assert_eq!(keys.find_node(7, 2), None);
+        assert_eq!(keys.find_node(7, 99), None);
+        assert_eq!(keys.find_node(8, 3), None, "another walker's node 3");
+        keys.remember_node(8, 3, b);
+        assert_eq!(keys.find_node(8, 3), Some(b));
+        assert_eq!(keys.find_node(7, 3), None, "the first tree is forgotten");
+        assert_eq!(keys.find_node(8, 1), None);
+    }
 
     proptest::proptest! {
         /// The predicted lookup finds every path where a plain map of

@@ -9,6 +9,7 @@
 //! its buffers are warm, and rejects malformed input with a position.
 
 use super::RecordSink;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
@@ -19,13 +20,197 @@ pub struct JsonError {
 const MAX_DEPTH: usize = 256;
 
 pub struct Walker {
+    /// The key path of a value walked outside the tree (`TEXT`): an
+    /// envelope's member, or a key past the tree's bound.
     path: String,
     scratch: Vec<u8>,
+    tree: KeyTree,
+    /// This walker's tree among all walkers' (`RecordSink::keyed_at`).
+    tree_id: u64,
 }
+
+/// The next walker's `tree_id`.
+static NEXT_TREE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Default for Walker {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The key paths met so far, as a tree of keys, each node holding its
+/// whole path. Every key of every record needs its path, and JSON Lines
+/// records repeat a handful of key orders: so a key is compared with the
+/// one that followed the same key (or opened the same object) last time,
+/// and its path is at hand, where building it (appending the key's text
+/// to its parent's, checking it is UTF-8, and cutting it back after) cost
+/// each key a copy and some 40 instructions. A wrong guess (an optional
+/// key present or absent) is looked up by its parent and hash, and the
+/// guess relinked. Guesses only save work: a key's path is the one built
+/// from its text either way.
+struct KeyTree {
+    /// What a guess reads, per node; the rest in `cold`.
+    hot: Vec<KeyNode>,
+    cold: Vec<KeyText>,
+    /// (parent, hash of the key as written) to node.
+    index: HashMap<(u32, u64), u32, foldhash::fast::FixedState>,
+    /// Nodes past this many are not made (`MAX_KEY_NODES`; less in tests).
+    max_nodes: usize,
+}
+
+struct KeyNode {
+    /// The key's first sixteen bytes as written, as one number, zero past
+    /// its end.
+    head: u128,
+    /// The key's length as written.
+    len: u32,
+    /// The key that opened this node's object last time.
+    first: u32,
+    /// The key that followed this one in its object last time.
+    next: u32,
+}
+
+struct KeyText {
+    /// The key as written, escapes and all.
+    raw: Box<[u8]>,
+    path: String,
+}
+
+/// No node: a link not made yet; as a walk's place, a value walked by its
+/// path's text (`Walker::path`).
+const NONE: u32 = u32::MAX;
+const TEXT: u32 = u32::MAX;
+const ROOT: u32 = 0;
+
+/// Nodes past this many are not made: JSON keyed by user id has a new key
+/// per record, and its paths are walked as text instead (the scan judges
+/// such paths without keeping them too).
+const MAX_KEY_NODES: usize = 4096;
+
+/// `MASK16[n]`: the low `n` bytes of a 16-byte number.
+const MASK16: [u128; 17] = {
+    let mut t = [0u128; 17];
+    let mut n = 1;
+    while n <= 16 {
+        t[n] = u128::MAX >> (128 - 8 * n);
+        n += 1;
+    }
+    t
+};
+
+impl KeyTree {
+    fn new() -> KeyTree {
+        KeyTree {
+            hot: vec![KeyNode {
+                head: 0,
+                len: 0,
+                first: NONE,
+                next: NONE,
+            }],
+            cold: vec![KeyText {
+                raw: Box::default(),
+                path: String::new(),
+            }],
+            index: HashMap::with_hasher(foldhash::fast::FixedState::with_seed(0x6b65_7973)),
+            max_nodes: MAX_KEY_NODES,
+        }
+    }
+
+    fn path(&self, node: u32) -> &str {
+        &self.cold[node as usize].path
+    }
+
+    /// The node of the key `d[ks..ke]` (with escapes where `esc`) in the
+    /// object of `parent`, after its sibling `prev` (`NONE` first); None
+    /// when the tree is full and the key new to it.
+    #[inline(always)]
+    fn child(
+        &mut self,
+        parent: u32,
+        prev: u32,
+        d: &[u8],
+        (ks, ke, esc): (usize, usize, bool),
+    ) -> Option<u32> {
+        let guess = if prev == NONE {
+            self.hot[parent as usize].first
+        } else {
+            self.hot[prev as usize].next
+        };
+        if let Some(g) = self.hot.get(guess as usize)
+            && self.same_key(g, guess, d, ks, ke)
+        {
+            return Some(guess);
+        }
+        self.find_or_add(parent, prev, &d[ks..ke], esc)
+    }
+
+    /// Whether node `i` (`g`)'s key is `d[ks..ke]`: a key of up to sixteen
+    /// bytes with sixteen to read is compared as one number (a `bcmp` call
+    /// per key otherwise).
+    #[inline(always)]
+    fn same_key(&self, g: &KeyNode, i: u32, d: &[u8], ks: usize, ke: usize) -> bool {
+        let n = ke - ks;
+        if g.len as usize != n {
+            return false;
+        }
+        if n <= 16
+            && let Some(w) = d.get(ks..ks + 16)
+        {
+            return u128::from_le_bytes(w.try_into().unwrap()) & MASK16[n] == g.head;
+        }
+        *self.cold[i as usize].raw == d[ks..ke]
+    }
+
+    #[inline(never)]
+    fn find_or_add(&mut self, parent: u32, prev: u32, raw: &[u8], esc: bool) -> Option<u32> {
+        use std::hash::BuildHasher;
+        let h = self.index.hasher().hash_one(raw);
+        let c = match self.index.get(&(parent, h)) {
+            Some(&c) if *self.cold[c as usize].raw == *raw => c,
+            // Another key of the same hash: walked as text.
+            Some(_) => return None,
+            None if self.hot.len() >= self.max_nodes => return None,
+            None => {
+                let c = self.hot.len() as u32;
+                let mut path = self.cold[parent as usize].path.clone();
+                push_key(&mut path, raw, esc);
+                let mut head = [0u8; 16];
+                let n = raw.len().min(16);
+                head[..n].copy_from_slice(&raw[..n]);
+                self.hot.push(KeyNode {
+                    head: u128::from_le_bytes(head),
+                    len: raw.len() as u32,
+                    first: NONE,
+                    next: NONE,
+                });
+                self.cold.push(KeyText {
+                    raw: raw.into(),
+                    path,
+                });
+                self.index.insert((parent, h), c);
+                c
+            }
+        };
+        if prev == NONE {
+            self.hot[parent as usize].first = c;
+        } else {
+            self.hot[prev as usize].next = c;
+        }
+        Some(c)
+    }
+}
+
+/// Appends the key `raw` (with escapes where `esc`) to the path `path`.
+fn push_key(path: &mut String, raw: &[u8], esc: bool) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    if esc {
+        let mut tmp = Vec::new();
+        unescape(raw, &mut tmp);
+        path.push_str(&String::from_utf8_lossy(&tmp));
+    } else {
+        path.push_str(&key_str(raw));
     }
 }
 
@@ -34,16 +219,43 @@ impl Walker {
         Walker {
             path: String::new(),
             scratch: Vec::new(),
+            tree: KeyTree::new(),
+            tree_id: NEXT_TREE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
-    /// Walks one value at `*p`; on success `*p` is just past it.
+    /// Hands the scalar `v` at `at` to the sink, by its node where it has
+    /// one.
+    #[inline(always)]
+    fn emit<S: RecordSink>(&self, sink: &mut S, at: u32, v: &[u8]) {
+        if at == TEXT {
+            sink.keyed(&self.path, v);
+        } else {
+            sink.keyed_at(self.tree_id, at, self.tree.path(at), v);
+        }
+    }
+
+    /// Walks one value at `*p` under the path `self.path` (a record's
+    /// value under none); on success `*p` is just past it.
     pub fn value<S: RecordSink>(
         &mut self,
         d: &[u8],
         p: &mut usize,
         sink: &mut S,
         depth: usize,
+    ) -> Result<(), JsonError> {
+        let at = if self.path.is_empty() { ROOT } else { TEXT };
+        self.walk(d, p, sink, depth, at)
+    }
+
+    /// `value` at the tree's node `at`, or (`TEXT`) under `self.path`.
+    fn walk<S: RecordSink>(
+        &mut self,
+        d: &[u8],
+        p: &mut usize,
+        sink: &mut S,
+        depth: usize,
+        at: u32,
     ) -> Result<(), JsonError> {
         if depth > MAX_DEPTH {
             return Err(err(*p, "nesting too deep"));
@@ -60,30 +272,46 @@ impl Walker {
                     *p += 1;
                     return Ok(());
                 }
+                let mut prev = NONE;
                 loop {
                     skip_ws(d, p);
                     if d.get(*p) != Some(&b'"') {
                         return Err(err(*p, "expected a key"));
                     }
-                    let (ks, ke, esc) = string_span(d, p)?;
-                    let saved = self.path.len();
-                    if !self.path.is_empty() {
-                        self.path.push('.');
-                    }
-                    if esc {
-                        let mut tmp = Vec::new();
-                        unescape(&d[ks..ke], &mut tmp);
-                        self.path.push_str(&String::from_utf8_lossy(&tmp));
+                    let key = string_span(d, p)?;
+                    let (ks, ke, esc) = key;
+                    // The key's node, or its path as text: below a value
+                    // walked as text, or where the tree is full. The text
+                    // is cut back after the value to `saved` bytes (empty
+                    // again below a node).
+                    let mut saved = 0;
+                    let mut child = TEXT;
+                    if at != TEXT {
+                        match self.tree.child(at, prev, d, key) {
+                            Some(c) => child = c,
+                            None => {
+                                // Empty in a walk by the tree, and emptied
+                                // again after (`value` reads an empty path
+                                // as a walk by the tree).
+                                debug_assert!(self.path.is_empty());
+                                self.path.push_str(self.tree.path(at));
+                                push_key(&mut self.path, &d[ks..ke], esc);
+                            }
+                        }
+                        prev = child;
                     } else {
-                        self.path.push_str(&key_str(&d[ks..ke]));
+                        saved = self.path.len();
+                        push_key(&mut self.path, &d[ks..ke], esc);
                     }
                     skip_ws(d, p);
                     if d.get(*p) != Some(&b':') {
                         return Err(err(*p, "expected ':'"));
                     }
                     *p += 1;
-                    self.value(d, p, sink, depth + 1)?;
-                    self.path.truncate(saved);
+                    self.walk(d, p, sink, depth + 1, child)?;
+                    if child == TEXT {
+                        self.path.truncate(saved);
+                    }
                     skip_ws(d, p);
                     match d.get(*p) {
                         Some(b',') => *p += 1,
@@ -107,12 +335,12 @@ impl Walker {
                 // [lat, lon]` pairs and a face embedding is one vector.
                 let start = *p - 1;
                 if let Some(end) = number_array_end(d, start) {
-                    sink.keyed(&self.path, &d[start..end]);
+                    self.emit(sink, at, &d[start..end]);
                     *p = end;
                     return Ok(());
                 }
                 loop {
-                    self.value(d, p, sink, depth + 1)?;
+                    self.walk(d, p, sink, depth + 1, at)?;
                     skip_ws(d, p);
                     match d.get(*p) {
                         Some(b',') => *p += 1,
@@ -130,10 +358,10 @@ impl Walker {
                     self.scratch.clear();
                     unescape(&d[s..e], &mut self.scratch);
                     let v = std::mem::take(&mut self.scratch);
-                    sink.keyed(&self.path, &v);
+                    self.emit(sink, at, &v);
                     self.scratch = v;
                 } else {
-                    sink.keyed(&self.path, &d[s..e]);
+                    self.emit(sink, at, &d[s..e]);
                 }
                 Ok(())
             }
@@ -143,7 +371,7 @@ impl Walker {
             b'-' | b'0'..=b'9' => {
                 let s = *p;
                 *p = number_end(d, s + 1);
-                sink.keyed(&self.path, &d[s..*p]);
+                self.emit(sink, at, &d[s..*p]);
                 Ok(())
             }
             _ => Err(err(*p, "unexpected character")),
@@ -611,6 +839,126 @@ mod tests {
             let want = memchr::memchr2(b'"', b'\\', &d[q..]).map(|k| q + k);
             proptest::prop_assert_eq!(quote_or_backslash(&d, q), want);
         }
+    }
+
+    impl Walker {
+        /// A walker whose tree holds at most `n` nodes (1: the root alone,
+        /// every path built as text, as before the tree).
+        fn with_max_nodes(n: usize) -> Walker {
+            let mut w = Walker::new();
+            w.tree.max_nodes = n;
+            w
+        }
+    }
+
+    /// Records every scalar with its path, and checks that a node always
+    /// names the same path.
+    #[derive(Default)]
+    struct Nodes {
+        kv: Vec<(String, Vec<u8>)>,
+        seen: std::collections::HashMap<(u64, u32), String>,
+    }
+    impl RecordSink for Nodes {
+        fn begin(&mut self, _: u64) {}
+        fn column(&mut self, _: usize, _: &[u8]) {}
+        fn keyed(&mut self, k: &str, v: &[u8]) {
+            self.kv.push((k.to_string(), v.to_vec()));
+        }
+        fn keyed_at(&mut self, tree: u64, node: u32, k: &str, v: &[u8]) {
+            let named = self
+                .seen
+                .entry((tree, node))
+                .or_insert_with(|| k.to_string());
+            assert_eq!(named, k, "node {node} of tree {tree} named two paths");
+            self.keyed(k, v);
+        }
+        fn text(&mut self, _: &[u8]) {}
+        fn end(&mut self) {}
+        fn oversize(&mut self, _: u64, _: usize) {}
+    }
+
+    /// A JSON value of keys that share prefixes, are written with escapes
+    /// (`a\u0062` is `ab`), hold dots or letters beyond ASCII, are empty
+    /// or longer than sixteen bytes, nested objects and arrays among them.
+    fn json_value() -> impl Strategy<Value = String> {
+        let key = proptest::sample::select(vec![
+            "a",
+            "ab",
+            "a\\u0062",
+            "b",
+            "",
+            "user",
+            "email",
+            "x.y",
+            "cl\u{e9}",
+            "k\\\"q",
+            "a_key_longer_than_sixteen_bytes",
+            "a_key_longer_than_sixteen_bytez",
+        ]);
+        let leaf = proptest::prop_oneof![
+            (0u32..1000).prop_map(|n| format!("{n}.{}", n % 7)),
+            "[a-z@.]{0,6}".prop_map(|t| format!("\"{t}\"")),
+            proptest::prelude::Just("true".to_string()),
+            proptest::prelude::Just("[1.5,-2]".to_string()),
+        ];
+        leaf.prop_recursive(4, 32, 6, move |inner| {
+            proptest::prop_oneof![
+                proptest::collection::vec((key.clone(), inner.clone()), 0..6).prop_map(|kv| {
+                    let m: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                    format!("{{{}}}", m.join(","))
+                }),
+                proptest::collection::vec(inner, 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The tree's paths are the paths built from the keys' text, for
+        /// every record of a run (the tree and its guesses carried from
+        /// record to record), with the tree full from the start, after a
+        /// few nodes, or never; and a node always names one path.
+        #[test]
+        fn tree_paths_are_the_text_paths(
+            records in proptest::collection::vec(json_value(), 1..12),
+        ) {
+            let mut walkers = [
+                Walker::with_max_nodes(1),
+                Walker::with_max_nodes(4),
+                Walker::new(),
+            ];
+            let mut sinks: [Nodes; 3] = Default::default();
+            for r in &records {
+                for (w, sink) in walkers.iter_mut().zip(sinks.iter_mut()) {
+                    proptest::prop_assert!(line(w, r.as_bytes(), 0, sink).is_ok(), "{}", r);
+                }
+            }
+            // And as one document: an array of the records, each a record
+            // walked after the others with nothing cleared between.
+            let doc = format!("[{}]", records.join(","));
+            for (w, sink) in walkers.iter_mut().zip(sinks.iter_mut()) {
+                proptest::prop_assert!(document(w, doc.as_bytes(), sink).is_ok(), "{}", doc);
+            }
+            proptest::prop_assert_eq!(&sinks[1].kv, &sinks[0].kv);
+            proptest::prop_assert_eq!(&sinks[2].kv, &sinks[0].kv);
+            // The text walker names no node but the root (a record that
+            // is a scalar or an array).
+            proptest::prop_assert!(sinks[0].seen.keys().all(|&(_, node)| node == ROOT));
+        }
+    }
+
+    /// Keys as the text walk builds them: escapes decoded, dots kept, an
+    /// empty key a path ending in a dot.
+    #[test]
+    fn tree_paths_of_written_keys() {
+        let mut w = Walker::new();
+        let mut kv = Kv::default();
+        for _ in 0..2 {
+            let l = r#"{"a\u0062":{"x.y":1,"":2},"ab":{"x.y":3},"clé":"v"}"#;
+            line(&mut w, l.as_bytes(), 0, &mut kv).unwrap();
+        }
+        let paths: Vec<&str> = kv.0.iter().map(|(k, _)| k.as_str()).collect();
+        let once = ["ab.x.y", "ab.", "ab.x.y", "cl\u{e9}"];
+        assert_eq!(paths, [once, once].concat());
     }
 
     #[test]

@@ -22,6 +22,15 @@ pub trait RecordSink {
     fn column(&mut self, idx: usize, value: &[u8]);
     /// A JSON scalar by dotted key path (array indices dropped).
     fn keyed(&mut self, path: &str, value: &[u8]);
+    /// `keyed`, with the path's place in the walker's tree of key paths:
+    /// node `node` of the walker `tree` (`json::Walker::tree_id`), which
+    /// has this path for as long as the walker lives. A sink that keeps
+    /// state per path may find it by the node, without comparing the
+    /// path's text; by default, `keyed`.
+    fn keyed_at(&mut self, tree: u64, node: u32, path: &str, value: &[u8]) {
+        let _ = (tree, node);
+        self.keyed(path, value);
+    }
     /// Free text.
     fn text(&mut self, value: &[u8]);
     fn end(&mut self);

@@ -230,6 +230,7 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
         }
     }
 
+    #[inline(always)]
     fn stage(&mut self, value: &[u8], how: How) {
         let c = self.cell(value);
         match how {
@@ -237,6 +238,26 @@ impl<'w, 'a, 'b> BatchSink<'w, 'a, 'b> {
             _ => self.in_order = false,
         }
         self.b.staged.push((c, how));
+    }
+
+    /// A JSON scalar staged for its path's column, or to be judged in its
+    /// context.
+    #[inline(always)]
+    fn keyed_in(&mut self, slot: Result<usize, ColumnCtx>, value: &[u8]) {
+        let how = match slot {
+            Ok(i) => {
+                if self.b.slots.len() <= i {
+                    self.b.slots.resize_with(i + 1, Vec::new);
+                }
+                How::Slot(i as u32)
+            }
+            Err(ctx) => {
+                self.b.judged.push(ctx);
+                How::Judged(self.b.judged.len() as u32 - 1)
+            }
+        };
+        // Trimmed here, once: the memo and the scan take it as it is.
+        self.stage(crate::detect::trim(value), how);
     }
 
     /// Scans the held records' values, grouped ones slot by slot, and
@@ -346,20 +367,13 @@ impl RecordSink for BatchSink<'_, '_, '_> {
     }
 
     fn keyed(&mut self, path: &str, value: &[u8]) {
-        let how = match self.s.key_slot(path) {
-            Ok(i) => {
-                if self.b.slots.len() <= i {
-                    self.b.slots.resize_with(i + 1, Vec::new);
-                }
-                How::Slot(i as u32)
-            }
-            Err(ctx) => {
-                self.b.judged.push(ctx);
-                How::Judged(self.b.judged.len() as u32 - 1)
-            }
-        };
-        // Trimmed here, once: the memo and the scan take it as it is.
-        self.stage(crate::detect::trim(value), how);
+        let slot = self.s.key_slot(path);
+        self.keyed_in(slot, value);
+    }
+
+    fn keyed_at(&mut self, tree: u64, node: u32, path: &str, value: &[u8]) {
+        let slot = self.s.key_slot_at(tree, node, path);
+        self.keyed_in(slot, value);
     }
 
     fn text(&mut self, value: &[u8]) {
