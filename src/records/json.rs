@@ -308,7 +308,7 @@ impl Walker {
                         return Err(err(*p, "expected ':'"));
                     }
                     *p += 1;
-                    self.walk(d, p, sink, depth + 1, child)?;
+                    self.member(d, p, sink, depth + 1, child)?;
                     if child == TEXT {
                         self.path.truncate(saved);
                     }
@@ -340,7 +340,7 @@ impl Walker {
                     return Ok(());
                 }
                 loop {
-                    self.walk(d, p, sink, depth + 1, at)?;
+                    self.member(d, p, sink, depth + 1, at)?;
                     skip_ws(d, p);
                     match d.get(*p) {
                         Some(b',') => *p += 1,
@@ -352,6 +352,43 @@ impl Walker {
                     }
                 }
             }
+            _ => self.scalar(d, p, sink, at, c),
+        }
+    }
+
+    /// The member or element value at `*p` (white space skipped), at
+    /// `depth`: a scalar taken here, an object or array walked. Most values
+    /// are scalars, and a call per value (its frame, its result) was a
+    /// tenth of the walk.
+    #[inline(always)]
+    fn member<S: RecordSink>(
+        &mut self,
+        d: &[u8],
+        p: &mut usize,
+        sink: &mut S,
+        depth: usize,
+        at: u32,
+    ) -> Result<(), JsonError> {
+        skip_ws(d, p);
+        match d.get(*p) {
+            Some(&c) if depth <= MAX_DEPTH && c != b'{' && c != b'[' => {
+                self.scalar(d, p, sink, at, c)
+            }
+            _ => self.walk(d, p, sink, depth, at),
+        }
+    }
+
+    /// The value at `*p` that is no object or array (its first byte `c`).
+    #[inline(always)]
+    fn scalar<S: RecordSink>(
+        &mut self,
+        d: &[u8],
+        p: &mut usize,
+        sink: &mut S,
+        at: u32,
+        c: u8,
+    ) -> Result<(), JsonError> {
+        match c {
             b'"' => {
                 let (s, e, esc) = string_span(d, p)?;
                 if esc {
@@ -979,6 +1016,44 @@ mod tests {
                 ("coords".into(), "[1.5,2.25]".into()),
             ]
         );
+    }
+
+    /// Values nest up to `MAX_DEPTH` levels below a record, scalars and
+    /// containers alike, whichever way the walk reaches them.
+    #[test]
+    fn nesting_limit() {
+        let nest = |levels: usize, inner: &str, obj: bool| {
+            let (open, close) = if obj { ("{\"k\":", "}") } else { ("[", "]") };
+            format!("{}{inner}{}", open.repeat(levels), close.repeat(levels))
+        };
+        for obj in [false, true] {
+            // Each inner value, and how deep its own values go.
+            let inners = [
+                ("1", 0),
+                ("\"s\"", 0),
+                ("true", 0),
+                ("[]", 0),
+                ("{}", 0),
+                ("[1,2]", 0),
+                ("[\"a\"]", 1),
+                ("{\"x\":1}", 1),
+            ];
+            for (inner, below) in inners {
+                for levels in MAX_DEPTH - 2..=MAX_DEPTH + 1 {
+                    let ok = levels + below <= MAX_DEPTH;
+                    let l = nest(levels, inner, obj);
+                    let r = line(&mut Walker::new(), l.as_bytes(), 0, &mut Kv::default());
+                    assert_eq!(
+                        r.is_ok(),
+                        ok,
+                        "{levels} levels of {obj} around {inner}: {r:?}"
+                    );
+                    if let Err(e) = r {
+                        assert_eq!(e.reason, "nesting too deep");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
