@@ -1230,9 +1230,7 @@ impl Sink<'_, '_> {
             }
         }
     }
-}
 
-impl Sink<'_, '_> {
     /// A JSON scalar, by its path's index or the context it is judged in.
     #[inline(always)]
     fn keyed_in(&mut self, slot: Result<usize, ColumnCtx>, value: &[u8]) {

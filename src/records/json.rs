@@ -358,8 +358,8 @@ impl Walker {
 
     /// The member or element value at `*p` (white space skipped), at
     /// `depth`: a scalar taken here, an object or array walked. Most values
-    /// are scalars, and a call per value (its frame, its result) was a
-    /// tenth of the walk.
+    /// are scalars, and a call of the walk per value (its frame, its
+    /// result) cost some 3% of a JSON Lines scan's time.
     #[inline(always)]
     fn member<S: RecordSink>(
         &mut self,
